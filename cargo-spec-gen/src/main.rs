@@ -1,0 +1,213 @@
+//! `cargo spec-gen`: the command-line front end. It parses arguments into `spec_codegen::Options`
+//! and runs the one pipeline (load → IR → generate → write); it holds no generation logic.
+
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use spec_core::diag::{Diagnostic, Diagnostics, Severity};
+use spec_codegen::{Options, Parts};
+
+#[derive(Parser)]
+#[command(name = "cargo spec-gen", bin_name = "cargo spec-gen", version, about = "Generate Rust from OpenAPI 3.0/3.1 and JSON Schema contracts")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate Rust code from a spec.
+    Generate(GenerateArgs),
+    /// Check a spec and print every diagnostic, without writing code.
+    Validate(ValidateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The root spec file (JSON or YAML); files it references by `$ref` are read too.
+    spec: PathBuf,
+    /// Where to write: a `.rs` file, or with `--crate` a directory that becomes a crate.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write a complete crate with this package name into `--out`.
+    #[arg(long = "crate", value_name = "NAME")]
+    crate_name: Option<String>,
+    /// Comma list of parts: types (server, client and tests are coming).
+    #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
+    parts: Parts,
+    /// Write every diagnostic (approximations included) to this JSON file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Treat these as errors.
+    #[arg(long, value_enum)]
+    deny: Vec<Deny>,
+    /// Map a string format to a Rust type, e.g. `date-time=String` or `uuid=::uuid::Uuid`.
+    #[arg(long = "map-format", value_name = "FORMAT=TYPE")]
+    map_format: Vec<String>,
+    /// Add a derive to every generated struct and enum (repeatable), e.g. `Eq`.
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    spec: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: OutputFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Deny {
+    Approximations,
+    Warnings,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+fn parse_parts(s: &str) -> Result<Parts, String> {
+    Parts::parse(s)
+}
+
+fn main() -> ExitCode {
+    // `cargo spec-gen …` runs this binary as `cargo-spec-gen spec-gen …`.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "spec-gen") {
+        args.remove(1);
+    }
+    let cli = Cli::parse_from(args);
+    match cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Validate(args) => validate(args),
+    }
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
+    let mut options = Options { parts: args.parts, ..Options::default() };
+    for mapping in &args.map_format {
+        let result = mapping
+            .split_once('=')
+            .ok_or_else(|| format!("`{mapping}` is not FORMAT=TYPE"))
+            .and_then(|(f, t)| options.formats.set(f, t));
+        if let Err(message) = result {
+            eprintln!("error: --map-format {message}");
+            return ExitCode::from(2);
+        }
+    }
+    options.extra_derives = args.derives.clone();
+
+    let mut diags = Diagnostics::default();
+    let compiled = spec_core::load(&args.spec, &mut diags);
+    let (Some(loaded), Some(ir), false) = (compiled.loaded.as_ref(), compiled.ir, diags.has_errors()) else {
+        return report_failure(&args.spec, &diags, compiled.loaded.as_ref().map(|l| &l.sources), args.report.as_deref());
+    };
+    let output = match spec_codegen::generate(&ir, &loaded.sources, &options) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(if matches!(e, spec_codegen::GenerateError::PartUnavailable(_)) { 2 } else { 1 });
+        }
+    };
+    let mut gen_diags = output.diagnostics;
+    let loaded: &spec_core::Loaded = loaded;
+    loaded.sources.locate_all(gen_diags.iter_mut());
+    diags.extend(gen_diags);
+    let all: Vec<&Diagnostic> = diags.iter().collect();
+    for d in all.iter().filter(|d| d.severity == Severity::Warning) {
+        eprint!("{}", render::human(d, Some(&loaded.sources)));
+    }
+    if let Some(path) = &args.report {
+        if let Err(e) = write_report(path, &all, Some(&loaded.sources)) {
+            eprintln!("error: cannot write report `{}`: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    }
+    let denied: Vec<&&Diagnostic> = all
+        .iter()
+        .filter(|d| {
+            (d.severity == Severity::Approximation && args.deny.contains(&Deny::Approximations))
+                || (d.severity == Severity::Warning && args.deny.contains(&Deny::Warnings))
+        })
+        .collect();
+    if !denied.is_empty() {
+        for d in &denied {
+            eprint!("{}", render::human(d, Some(&loaded.sources)));
+        }
+        eprintln!("error: {} diagnostic(s) denied by --deny; nothing written", denied.len());
+        return ExitCode::from(1);
+    }
+    let written = match &args.crate_name {
+        Some(name) => spec_codegen::write_crate(&args.out, name, &output_with(&output.code, &output.dependencies)),
+        None => spec_codegen::write_if_changed(&args.out, &output.code)
+            .map_err(|source| spec_codegen::GenerateError::Io { path: args.out.display().to_string(), source }),
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "spec-gen: wrote {}: {}",
+        args.out.display(),
+        render::summary(ir.types.len(), ir.operations.len(), &all)
+    );
+    ExitCode::SUCCESS
+}
+
+fn output_with(code: &str, deps: &[spec_codegen::Dependency]) -> spec_codegen::Output {
+    spec_codegen::Output { code: code.to_owned(), dependencies: deps.to_vec(), diagnostics: Diagnostics::default() }
+}
+
+fn validate(args: ValidateArgs) -> ExitCode {
+    let mut diags = Diagnostics::default();
+    let loaded = spec_core::load_sources(&args.spec, &mut diags);
+    let sources = loaded.as_ref().map(|l| &l.sources);
+    if let Some(loaded) = &loaded {
+        if !diags.has_errors() {
+            spec_core::build_ir(loaded, &mut diags);
+        }
+        loaded.sources.locate_all(diags.iter_mut());
+    }
+    match args.format {
+        OutputFormat::Human => {
+            for d in diags.iter() {
+                eprint!("{}", render::human(d, sources));
+            }
+            eprintln!(
+                "{} error(s), {} warning(s), {} approximation(s)",
+                diags.count(Severity::Error),
+                diags.count(Severity::Warning),
+                diags.count(Severity::Approximation)
+            );
+        }
+        OutputFormat::Json => {
+            let list: Vec<serde_json::Value> = diags.iter().map(|d| render::json(d, sources)).collect();
+            println!("{}", serde_json::Value::Array(list));
+        }
+    }
+    if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn report_failure(spec: &std::path::Path, diags: &Diagnostics, sources: Option<&spec_core::SourceSet>, report: Option<&std::path::Path>) -> ExitCode {
+    for d in diags.iter().filter(|d| d.severity != Severity::Approximation) {
+        eprint!("{}", render::human(d, sources));
+    }
+    if let Some(path) = report {
+        let all: Vec<&Diagnostic> = diags.iter().collect();
+        let _ = write_report(path, &all, sources);
+    }
+    eprintln!("error: {} error(s) in `{}`; nothing written", diags.count(Severity::Error), spec.display());
+    ExitCode::from(1)
+}
+
+fn write_report(path: &std::path::Path, diags: &[&Diagnostic], sources: Option<&spec_core::SourceSet>) -> std::io::Result<()> {
+    let list: Vec<serde_json::Value> = diags.iter().map(|d| render::json(d, sources)).collect();
+    let text = serde_json::to_string_pretty(&serde_json::Value::Array(list)).unwrap_or_default();
+    std::fs::write(path, text + "\n")
+}

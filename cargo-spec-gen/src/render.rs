@@ -1,0 +1,72 @@
+//! Diagnostics for people (with the spec line they point at) and for tools (JSON).
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+use spec_core::diag::{Diagnostic, Severity};
+use spec_core::source::SourceSet;
+
+/// `error[code]: message`, the file:line:column, the JSON pointer, the source line and any help.
+pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
+    let mut out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+    if let Some(origin) = &d.origin {
+        let file = sources.map(|s| s.shown(origin.file)).unwrap_or_else(|| "<spec>".into());
+        match d.position {
+            Some(p) if p.line > 0 => {
+                let _ = writeln!(out, "  --> {file}:{}:{}", p.line, p.column);
+            }
+            Some(p) => {
+                let _ = writeln!(out, "  --> {file} (byte {})", p.offset);
+            }
+            None => {
+                let _ = writeln!(out, "  --> {file}");
+            }
+        }
+        let _ = writeln!(out, "   = at #{}", origin.pointer);
+        if let (Some(sources), Some(p)) = (sources, d.position) {
+            if p.line > 0 {
+                if let Some(line) = sources.file(origin.file).text.lines().nth(p.line - 1) {
+                    let shown: String = line.chars().take(160).collect();
+                    let _ = writeln!(out, "{:>4} | {}", p.line, shown);
+                    let pad: String = line.chars().take(p.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                    let _ = writeln!(out, "     | {pad}^");
+                }
+            }
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "   = help: {help}");
+    }
+    out
+}
+
+/// One JSON object per diagnostic, for `--report` and `--format json`.
+pub fn json(d: &Diagnostic, sources: Option<&SourceSet>) -> serde_json::Value {
+    let file = d.origin.as_ref().and_then(|o| sources.map(|s| s.shown(o.file)));
+    json!({
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+        "file": file,
+        "pointer": d.origin.as_ref().map(|o| o.pointer.clone()),
+        "line": d.position.map(|p| p.line),
+        "column": d.position.map(|p| p.column),
+        "help": d.help,
+    })
+}
+
+/// One line: how faithful the output is.
+pub fn summary(types: usize, operations: usize, diags: &[&Diagnostic]) -> String {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let (approx, warn) = (count(Severity::Approximation), count(Severity::Warning));
+    let fidelity = if approx == 0 && warn == 0 {
+        "nothing approximated".to_owned()
+    } else {
+        format!("{approx} approximation{}, {warn} warning{} (details: --report FILE)", plural(approx), plural(warn))
+    };
+    format!("{types} type{}, {operations} operation{}; {fidelity}", plural(types), plural(operations))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,179 @@
+//! spec-codegen: turns the spec-gen IR into Rust source (tokens with `quote`, laid out with
+//! `prettyplease`), and writes it as a file or a complete crate.
+//!
+//! One entry point, [`generate`], serves every front end; they differ only in how they fill
+//! [`Options`] and where they write [`Output::code`].
+
+pub mod deps;
+mod docs;
+pub mod options;
+mod support;
+mod typeref;
+mod types;
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use sha2::{Digest, Sha256};
+use spec_core::diag::Diagnostics;
+use spec_core::ir::Ir;
+use spec_core::source::SourceSet;
+
+pub use deps::Dependency;
+pub use options::{FormatMapping, Options, Parts};
+
+/// Generated code and what it needs.
+#[derive(Debug)]
+pub struct Output {
+    /// Formatted Rust source with its `@generated` header.
+    pub code: String,
+    /// Crates the code uses, pinned.
+    pub dependencies: Vec<Dependency>,
+    /// Approximations the generator itself made (the IR builder reports its own).
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("generated code does not parse as Rust ({0}); this is a spec-gen bug, please report it with the spec")]
+    Unparsable(String),
+    #[error("part `{0}` is not available yet")]
+    PartUnavailable(&'static str),
+    #[error("cannot write `{path}`: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// Generates the parts `options` asks for.
+pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Output, GenerateError> {
+    for (wanted, name) in [(options.parts.server, "server"), (options.parts.client, "client"), (options.parts.tests, "tests")] {
+        if wanted {
+            return Err(GenerateError::PartUnavailable(name));
+        }
+    }
+    let tokens = generate_tokens(ir, sources, options)?;
+    let file: syn::File = syn::parse2(tokens.tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    let body = prettyplease::unparse(&file);
+    let code = format!("{}{}", header(ir, sources), body);
+    Ok(Output { code, dependencies: tokens.dependencies, diagnostics: tokens.diagnostics })
+}
+
+/// Unformatted tokens, for the proc macro (which hands tokens to the compiler directly).
+pub struct Tokens {
+    pub tokens: TokenStream,
+    pub dependencies: Vec<Dependency>,
+    pub diagnostics: Diagnostics,
+}
+
+pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
+    let typer = typeref::Typer::new(ir, &options.formats);
+    let derives = options
+        .extra_derives
+        .iter()
+        .filter_map(|d| d.parse::<TokenStream>().ok())
+        .collect();
+    let mut types_gen = types::TypesGen {
+        typer: &typer,
+        sources,
+        support: support::SupportNeeds::default(),
+        diags: Diagnostics::default(),
+        derives,
+    };
+    let items = types_gen.items();
+    let support = types_gen.support;
+    let module = support.module();
+    let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
+    if support.pattern {
+        dependencies.push(deps::REGRESS);
+    }
+    if support.base64 || uses_primitive(ir, spec_core::ir::Primitive::Base64) {
+        dependencies.push(deps::BASE64);
+    }
+    for (primitive, mapping) in [
+        (spec_core::ir::Primitive::DateTime, &options.formats.date_time),
+        (spec_core::ir::Primitive::Date, &options.formats.date),
+        (spec_core::ir::Primitive::Uuid, &options.formats.uuid),
+    ] {
+        if let Some(dep) = mapping.dependency {
+            if uses_primitive(ir, primitive) && !dependencies.contains(&dep) {
+                dependencies.push(dep);
+            }
+        }
+    }
+    dependencies.sort();
+    let tokens = quote! { #items #module };
+    Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
+}
+
+fn uses_primitive(ir: &Ir, p: spec_core::ir::Primitive) -> bool {
+    use spec_core::ir::{Additional, TypeKind, TypeRef};
+    fn walk(t: &TypeRef, p: spec_core::ir::Primitive) -> bool {
+        match t {
+            TypeRef::Primitive(q) => *q == p,
+            TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => walk(i, p),
+            TypeRef::Tuple(items) => items.iter().any(|i| walk(i, p)),
+            _ => false,
+        }
+    }
+    ir.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| walk(&f.ty, p)) || matches!(&s.additional, Additional::Map(m) if walk(m, p))
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty, p)),
+        TypeKind::Newtype(n) => walk(&n.inner, p),
+        TypeKind::Alias(a) => walk(a, p),
+        TypeKind::Enum(_) => false,
+    })
+}
+
+/// The first lines of every output: tool, version, spec and a hash of every spec file read, so a
+/// reader can tell what produced the file and whether it is stale. No timestamp: output must be
+/// byte-identical across runs.
+fn header(ir: &Ir, sources: &SourceSet) -> String {
+    let mut hasher = Sha256::new();
+    for f in &sources.files {
+        hasher.update(f.display.as_bytes());
+        hasher.update([0]);
+        hasher.update(f.text.as_bytes());
+        hasher.update([0]);
+    }
+    let hash = hasher.finalize();
+    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let root = sources.files.first().map(|f| f.display.as_str()).unwrap_or("?");
+    let root = Path::new(root).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| root.to_owned());
+    let version = ir.version.as_deref().map(|v| format!(" {}", v.replace(['\n', '\r'], " "))).unwrap_or_default();
+    let title = ir.title.replace(['\n', '\r'], " ");
+    format!(
+        "// @generated by spec-gen {} from `{root}` ({title}{version}), sha256 {hex}.\n// Do not edit by hand: change the spec and regenerate.\n\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Writes `output` as a crate in `dir` (Cargo.toml and src/lib.rs), creating folders.
+pub fn write_crate(dir: &Path, crate_name: &str, output: &Output) -> Result<(), GenerateError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| GenerateError::Io { path, source }
+    };
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).map_err(io(&src))?;
+    let manifest = dir.join("Cargo.toml");
+    write_if_changed(&manifest, &deps::cargo_toml(crate_name, &output.dependencies)).map_err(io(&manifest))?;
+    let lib = src.join("lib.rs");
+    write_if_changed(&lib, &output.code).map_err(io(&lib))?;
+    Ok(())
+}
+
+/// Writes only when the contents differ, so unchanged output keeps its mtime and does not
+/// trigger rebuilds.
+pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,105 @@
+//! What a front end can ask of the generator: which parts to emit and how formats map to Rust.
+//! Every front end (CLI, build.rs Builder, macro) fills one [`Options`] and calls one `generate`.
+
+use proc_macro2::TokenStream;
+
+/// The parts of the output a user asks for with `--with`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Parts {
+    pub types: bool,
+    pub server: bool,
+    pub client: bool,
+    pub tests: bool,
+}
+
+impl Parts {
+    pub const NAMES: [&'static str; 4] = ["types", "server", "client", "tests"];
+
+    /// Parses a comma list such as `types,client`.
+    pub fn parse(list: &str) -> Result<Parts, String> {
+        let mut parts = Parts::default();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item {
+                "types" => parts.types = true,
+                "server" => parts.server = true,
+                "client" => parts.client = true,
+                "tests" => parts.tests = true,
+                other => return Err(format!("unknown part `{other}`; expected a comma list of {}", Parts::NAMES.join(", "))),
+            }
+        }
+        if parts == Parts::default() {
+            return Err("no parts given; expected a comma list such as `types`".into());
+        }
+        Ok(parts)
+    }
+}
+
+/// A Rust type a string format maps to, and the crate (with its pinned version) that provides it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatType {
+    /// Absolute path, e.g. `::chrono::DateTime<::chrono::Utc>`.
+    pub path: String,
+    /// The dependency the type needs, if any.
+    pub dependency: Option<crate::deps::Dependency>,
+}
+
+impl FormatType {
+    pub fn std_string() -> Self {
+        FormatType { path: "::std::string::String".into(), dependency: None }
+    }
+
+    pub fn tokens(&self) -> TokenStream {
+        // The path was checked when the mapping was built (see `FormatMapping::set`).
+        self.path.parse().unwrap_or_else(|_| quote::quote!(::std::string::String))
+    }
+}
+
+/// The documented default mapping of string formats to Rust types; each can be overridden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatMapping {
+    pub date_time: FormatType,
+    pub date: FormatType,
+    pub uuid: FormatType,
+}
+
+impl Default for FormatMapping {
+    fn default() -> Self {
+        FormatMapping {
+            date_time: FormatType {
+                path: "::chrono::DateTime<::chrono::Utc>".into(),
+                dependency: Some(crate::deps::CHRONO),
+            },
+            date: FormatType { path: "::chrono::NaiveDate".into(), dependency: Some(crate::deps::CHRONO) },
+            uuid: FormatType { path: "::uuid::Uuid".into(), dependency: Some(crate::deps::UUID) },
+        }
+    }
+}
+
+impl FormatMapping {
+    /// Overrides one format (`date-time`, `date` or `uuid`) with a Rust type path; `string` maps it
+    /// to `String`. The path must parse as a Rust type.
+    pub fn set(&mut self, format: &str, rust_type: &str) -> Result<(), String> {
+        let ty = if rust_type == "string" || rust_type == "String" {
+            FormatType::std_string()
+        } else {
+            syn::parse_str::<syn::Type>(rust_type).map_err(|e| format!("`{rust_type}` is not a Rust type: {e}"))?;
+            let dependency = crate::deps::for_path(rust_type);
+            FormatType { path: rust_type.to_owned(), dependency }
+        };
+        match format {
+            "date-time" => self.date_time = ty,
+            "date" => self.date = ty,
+            "uuid" => self.uuid = ty,
+            other => return Err(format!("format `{other}` has no configurable mapping; expected date-time, date or uuid")),
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub parts: Parts,
+    pub formats: FormatMapping,
+    /// Extra derives added to every struct and enum (e.g. `Eq`, `Hash`, `schemars::JsonSchema`).
+    pub extra_derives: Vec<String>,
+}

@@ -1,0 +1,507 @@
+//! IR types to Rust items: structs, enums, unions and constrained newtypes with serde derives.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use spec_core::diag::{Diagnostic, Diagnostics};
+use spec_core::ir::*;
+use spec_core::source::SourceSet;
+
+use crate::docs::doc_attrs;
+use crate::support::SupportNeeds;
+use crate::typeref::Typer;
+
+pub struct TypesGen<'a> {
+    pub typer: &'a Typer<'a>,
+    pub sources: &'a SourceSet,
+    pub support: SupportNeeds,
+    pub diags: Diagnostics,
+    pub derives: Vec<TokenStream>,
+}
+
+impl<'a> TypesGen<'a> {
+    pub fn items(&mut self) -> TokenStream {
+        let ir = self.typer.ir;
+        let mut out = TokenStream::new();
+        for (i, def) in ir.types.iter().enumerate() {
+            out.extend(self.item(TypeId(i), def));
+        }
+        out
+    }
+
+    fn item(&mut self, id: TypeId, def: &TypeDef) -> TokenStream {
+        let docs = doc_attrs(&def.docs, Some((self.sources, &def.origin)));
+        let deprecated = deprecated_attr(&def.docs);
+        let name = self.typer.name(id);
+        let allow = self.allow_deprecated(id);
+        match &def.kind {
+            TypeKind::Struct(s) => self.struct_item(id, &name, s, docs, deprecated, allow),
+            TypeKind::Enum(e) => self.enum_item(&name, e, docs, deprecated, allow),
+            TypeKind::Union(u) => self.union_item(id, &name, u, docs, deprecated, allow),
+            TypeKind::Newtype(n) => self.newtype_item(id, &name, n, docs, deprecated, allow),
+            TypeKind::Alias(t) => {
+                let ty = self.typer.rust(None, t);
+                quote! { #docs #deprecated #allow pub type #name = #ty; }
+            }
+        }
+    }
+
+    /// `#[allow(deprecated)]` where an item mentions a deprecated type, so using the spec's
+    /// deprecations does not make the output warn.
+    fn allow_deprecated(&self, id: TypeId) -> TokenStream {
+        let ir = self.typer.ir;
+        let mut mentioned = Vec::new();
+        let collect = |t: &TypeRef, out: &mut Vec<TypeId>| named_in(t, out);
+        match &ir.ty(id).kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    collect(&f.ty, &mut mentioned);
+                }
+                if let Additional::Map(t) = &s.additional {
+                    collect(t, &mut mentioned);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| collect(&v.ty, &mut mentioned)),
+            TypeKind::Newtype(n) => collect(&n.inner, &mut mentioned),
+            TypeKind::Alias(t) => collect(t, &mut mentioned),
+            TypeKind::Enum(_) => {}
+        }
+        let struct_has_deprecated_field =
+            matches!(&ir.ty(id).kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.docs.deprecated));
+        if ir.ty(id).docs.deprecated || struct_has_deprecated_field || mentioned.iter().any(|m| ir.ty(*m).docs.deprecated) {
+            quote!(#[allow(deprecated)])
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    fn derive_attr(&self, extra_core: TokenStream) -> TokenStream {
+        let derives = &self.derives;
+        quote!(#[derive(Debug, Clone, PartialEq, #extra_core #(#derives,)* ::serde::Serialize, ::serde::Deserialize)])
+    }
+
+    fn struct_item(
+        &mut self,
+        id: TypeId,
+        name: &proc_macro2::Ident,
+        s: &StructDef,
+        docs: TokenStream,
+        deprecated: TokenStream,
+        allow: TokenStream,
+    ) -> TokenStream {
+        let mut fields = Vec::with_capacity(s.fields.len());
+        let mut default_fns = Vec::new();
+        let mut all_optional = true;
+        for f in &s.fields {
+            let field_name = format_ident!("{}", f.name);
+            let field_docs = doc_attrs(&f.docs, None);
+            let field_deprecated = deprecated_attr(&f.docs);
+            let rename = (f.json_name != f.name).then(|| {
+                let json = &f.json_name;
+                quote!(#[serde(rename = #json)])
+            });
+            let base = self.typer.rust(Some(id), &f.ty);
+            let (ty, serde_attr) = if f.required {
+                if f.nullable {
+                    self.support.nullable = true;
+                    all_optional = false;
+                    (quote!(::std::option::Option<#base>), quote!(#[serde(deserialize_with = "support::nullable")]))
+                } else {
+                    all_optional = false;
+                    (base, TokenStream::new())
+                }
+            } else if f.nullable {
+                self.support.double_option = true;
+                (
+                    quote!(::std::option::Option<::std::option::Option<#base>>),
+                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "support::double_option")]),
+                )
+            } else if let Some(literal) = f.default.as_ref().and_then(|d| self.default_literal(&f.ty, d, f)) {
+                let fn_name = format_ident!("default_{}", f.name.trim_start_matches('_'));
+                let fn_path = format!("{}::{}", name, fn_name);
+                default_fns.push(quote! {
+                    fn #fn_name() -> #base { #literal }
+                });
+                all_optional = false;
+                (base, quote!(#[serde(default = #fn_path)]))
+            } else {
+                (
+                    quote!(::std::option::Option<#base>),
+                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                )
+            };
+            fields.push(quote! {
+                #field_docs #field_deprecated #rename #serde_attr
+                pub #field_name: #ty
+            });
+        }
+        let mut container = TokenStream::new();
+        match &s.additional {
+            Additional::Map(t) => {
+                let value = self.typer.rust(None, t);
+                let field_name = format_ident!("{}", unique_field(s, "additional_properties"));
+                fields.push(quote! {
+                    /// Members not named above (`additionalProperties`).
+                    #[serde(flatten)]
+                    pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>
+                });
+            }
+            Additional::Deny => container = quote!(#[serde(deny_unknown_fields)]),
+            Additional::Ignore => {}
+        }
+        let default_derive = if all_optional { quote!(Default,) } else { TokenStream::new() };
+        let derive = self.derive_attr(default_derive);
+        let defaults = (!default_fns.is_empty()).then(|| quote! { #allow impl #name { #(#default_fns)* } });
+        quote! {
+            #docs #deprecated #derive #container #allow
+            pub struct #name { #(#fields,)* }
+            #defaults
+        }
+    }
+
+    /// A Rust expression for a field default, when the default fits a simple type. Defaults of
+    /// other types leave the field optional; that approximation is recorded.
+    fn default_literal(&mut self, ty: &TypeRef, value: &Value, f: &Field) -> Option<TokenStream> {
+        let ir = self.typer.ir;
+        let literal = match (ty, value) {
+            (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
+            (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
+            (TypeRef::Primitive(p), Value::Number(n)) => int_or_float_literal(*p, n),
+            (TypeRef::Named(id), Value::String(s)) => match &ir.ty(*id).kind {
+                TypeKind::Enum(e) => e.variants.iter().find(|v| v.value == *s).map(|v| {
+                    let enum_name = self.typer.name(*id);
+                    let variant = format_ident!("{}", v.name);
+                    quote!(#enum_name::#variant)
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if literal.is_none() {
+            let message = match ty {
+                TypeRef::Primitive(_) => format!("default {value} does not fit the property's type; not applied"),
+                _ => format!("default {value} of a structured or constrained type is not applied; the field stays optional"),
+            };
+            self.diags.push(Diagnostic::approximation("default-not-applied", f.origin.child("default"), message));
+        }
+        literal
+    }
+
+    fn enum_item(
+        &mut self,
+        name: &proc_macro2::Ident,
+        e: &EnumDef,
+        docs: TokenStream,
+        deprecated: TokenStream,
+        allow: TokenStream,
+    ) -> TokenStream {
+        let variants = e.variants.iter().map(|v| {
+            let ident = format_ident!("{}", v.name);
+            let value = &v.value;
+            let rename = (v.name != *value).then(|| quote!(#[serde(rename = #value)]));
+            quote!(#rename #ident)
+        });
+        let arms = e.variants.iter().map(|v| {
+            let ident = format_ident!("{}", v.name);
+            let value = &v.value;
+            quote!(Self::#ident => #value)
+        });
+        let derives = &self.derives;
+        quote! {
+            #docs #deprecated
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
+            pub enum #name { #(#variants,)* }
+
+            #allow
+            impl #name {
+                /// The value as it appears on the wire.
+                pub const fn as_str(&self) -> &'static str {
+                    match self { #(#arms,)* }
+                }
+            }
+
+            #allow
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    }
+
+    fn union_item(
+        &mut self,
+        id: TypeId,
+        name: &proc_macro2::Ident,
+        u: &UnionDef,
+        docs: TokenStream,
+        deprecated: TokenStream,
+        allow: TokenStream,
+    ) -> TokenStream {
+        let variants: Vec<TokenStream> = u
+            .variants
+            .iter()
+            .map(|v| {
+                let ident = format_ident!("{}", v.name);
+                let ty = self.typer.rust(Some(id), &v.ty);
+                quote!(#ident(#ty))
+            })
+            .collect();
+        let derives = &self.derives;
+        let Some(disc) = &u.discriminator else {
+            return quote! {
+                #docs #deprecated
+                #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                #allow
+                pub enum #name { #(#variants,)* }
+            };
+        };
+        self.support.tagged = true;
+        let property = &disc.property;
+        let ser_arms = u.variants.iter().map(|v| {
+            let ident = format_ident!("{}", v.name);
+            let tag = v.tags.first().cloned().unwrap_or_else(|| v.name.clone());
+            quote!(Self::#ident(value) => support::serialize_tagged(serializer, #property, #tag, value))
+        });
+        let de_arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+            let ident = format_ident!("{}", v.name);
+            let tags = &v.tags;
+            let boxed = matches!(&v.ty, TypeRef::Named(target) if self.typer.is_boxed(id, *target));
+            let constructor = if boxed { quote!(|v| Self::#ident(::std::boxed::Box::new(v))) } else { quote!(Self::#ident) };
+            quote!(#(#tags)|* => support::variant(json).map(#constructor))
+        });
+        let all_tags: Vec<&String> = u.variants.iter().flat_map(|v| v.tags.iter()).collect();
+        quote! {
+            #docs #deprecated
+            #[derive(Debug, Clone, PartialEq, #(#derives,)*)]
+            #allow
+            pub enum #name { #(#variants,)* }
+
+            #allow
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self { #(#ser_arms,)* }
+                }
+            }
+
+            #allow
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let (tag, json) = support::read_tagged(deserializer, #property)?;
+                    match tag.as_str() {
+                        #(#de_arms,)*
+                        other => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, &[#(#all_tags),*])),
+                    }
+                }
+            }
+        }
+    }
+
+    fn newtype_item(
+        &mut self,
+        id: TypeId,
+        name: &proc_macro2::Ident,
+        n: &NewtypeDef,
+        docs: TokenStream,
+        deprecated: TokenStream,
+        allow: TokenStream,
+    ) -> TokenStream {
+        let inner = self.typer.rust(Some(id), &n.inner);
+        let checks = self.checks(&n.inner, &n.constraints);
+        self.support.constraint_error = true;
+        let inner_str = inner.to_string().replace(' ', "");
+        let derives = &self.derives;
+        quote! {
+            #docs #deprecated
+            #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(try_from = #inner_str)]
+            #allow
+            pub struct #name(#inner);
+
+            #allow
+            impl ::std::convert::TryFrom<#inner> for #name {
+                type Error = support::ConstraintError;
+                fn try_from(value: #inner) -> ::std::result::Result<Self, Self::Error> {
+                    #checks
+                    ::std::result::Result::Ok(Self(value))
+                }
+            }
+
+            #allow
+            impl ::std::ops::Deref for #name {
+                type Target = #inner;
+                fn deref(&self) -> &#inner { &self.0 }
+            }
+
+            #allow
+            impl ::std::convert::From<#name> for #inner {
+                fn from(value: #name) -> Self { value.0 }
+            }
+        }
+    }
+
+    /// Statements that return early with a `ConstraintError` when `value` breaks a constraint.
+    fn checks(&mut self, inner: &TypeRef, c: &Constraints) -> TokenStream {
+        let mut out = TokenStream::new();
+        let opt_u64 = |v: Option<u64>| match v {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        if c.min_length.is_some() || c.max_length.is_some() {
+            self.support.length = true;
+            let (min, max) = (opt_u64(c.min_length), opt_u64(c.max_length));
+            out.extend(quote!(support::length(&value, #min, #max)?;));
+        }
+        if let Some(p) = &c.pattern {
+            self.support.pattern = true;
+            out.extend(quote! {
+                static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> = ::std::sync::OnceLock::new();
+                support::pattern(&value, #p, &PATTERN)?;
+            });
+        }
+        if c.min_items.is_some() || c.max_items.is_some() {
+            self.support.items = true;
+            let (min, max) = (opt_u64(c.min_items), opt_u64(c.max_items));
+            out.extend(quote!(support::items(value.len(), #min, #max)?;));
+        }
+        if c.unique_items {
+            self.support.unique = true;
+            out.extend(quote!(support::unique(&value)?;));
+        }
+        let prim = match inner {
+            TypeRef::Primitive(p) => Some(*p),
+            _ => None,
+        };
+        let is_int = prim.is_some_and(is_integer);
+        if c.minimum.is_some() || c.maximum.is_some() {
+            if is_int {
+                self.support.int_range = true;
+                let min = int_bound(c.minimum.as_ref(), true);
+                let max = int_bound(c.maximum.as_ref(), false);
+                out.extend(quote!(support::int_range(i128::from(value), #min, #max)?;));
+            } else if prim.is_some() {
+                self.support.float_range = true;
+                let bound = |b: Option<&Bound>| match b {
+                    Some(b) => {
+                        let v = Literal::f64_suffixed(b.value.as_f64().unwrap_or(0.0));
+                        let e = b.exclusive;
+                        quote!(::std::option::Option::Some((#v, #e)))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                let (min, max) = (bound(c.minimum.as_ref()), bound(c.maximum.as_ref()));
+                out.extend(quote!(support::float_range(f64::from(value), #min, #max)?;));
+            }
+        }
+        if let Some(m) = c.multiple_of {
+            if is_int && m.fract() == 0.0 && m.abs() < 1e18 {
+                self.support.multiple_of_int = true;
+                let m = Literal::i128_unsuffixed(m as i128);
+                out.extend(quote!(support::multiple_of_int(i128::from(value), #m)?;));
+            } else if prim.is_some() {
+                self.support.multiple_of_float = true;
+                let m = Literal::f64_suffixed(m);
+                let value = if is_int { quote!(value as f64) } else { quote!(f64::from(value)) };
+                out.extend(quote!(support::multiple_of_float(#value, #m)?;));
+            }
+        }
+        if let Some(allowed) = &c.allowed {
+            let ints: Option<Vec<i128>> = allowed.iter().map(|v| v.as_i64().map(i128::from).or_else(|| v.as_u64().map(i128::from))).collect();
+            match ints {
+                Some(ints) if is_int => {
+                    self.support.one_of_int = true;
+                    let ints = ints.iter().map(|i| Literal::i128_unsuffixed(*i));
+                    out.extend(quote!(support::one_of_int(i128::from(value), &[#(#ints),*])?;));
+                }
+                _ => {
+                    self.support.one_of_json = true;
+                    let json = serde_json::to_string(allowed).unwrap_or_else(|_| "[]".into());
+                    out.extend(quote!(support::one_of_json(&value, #json)?;));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_integer(p: Primitive) -> bool {
+    matches!(p, Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 | Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64)
+}
+
+/// An integer bound adjusted for exclusiveness and fractional spec values: the smallest (or
+/// largest) integer the bound admits.
+fn int_bound(b: Option<&Bound>, lower: bool) -> TokenStream {
+    let Some(b) = b else { return quote!(::std::option::Option::None) };
+    let exact = b.value.as_i64().map(i128::from).or_else(|| b.value.as_u64().map(i128::from));
+    let v: i128 = match exact {
+        Some(i) if b.exclusive => if lower { i + 1 } else { i - 1 },
+        Some(i) => i,
+        None => {
+            let f = b.value.as_f64().unwrap_or(0.0).clamp(-1.0e38, 1.0e38);
+            let admitted = if lower { f.floor() + 1.0 } else { f.ceil() - 1.0 };
+            let admitted = match (f.fract() == 0.0, b.exclusive) {
+                (true, false) => f,
+                (true, true) => admitted,
+                (false, _) => if lower { f.ceil() } else { f.floor() },
+            };
+            admitted as i128
+        }
+    };
+    let lit = Literal::i128_unsuffixed(v);
+    quote!(::std::option::Option::Some(#lit))
+}
+
+fn int_or_float_literal(p: Primitive, n: &serde_json::Number) -> Option<TokenStream> {
+    let int = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+    macro_rules! fits {
+        ($t:ty) => {
+            int.and_then(|i| <$t>::try_from(i).ok()).map(|v| {
+                let lit = Literal::i128_unsuffixed(i128::from(v));
+                quote!(#lit)
+            })
+        };
+    }
+    match p {
+        Primitive::I8 => fits!(i8),
+        Primitive::I16 => fits!(i16),
+        Primitive::I32 => fits!(i32),
+        Primitive::I64 => fits!(i64),
+        Primitive::U8 => fits!(u8),
+        Primitive::U16 => fits!(u16),
+        Primitive::U32 => fits!(u32),
+        Primitive::U64 => fits!(u64),
+        Primitive::F32 => n.as_f64().filter(|f| f.is_finite()).map(|f| {
+            let lit = Literal::f32_suffixed(f as f32);
+            quote!(#lit)
+        }),
+        Primitive::F64 => n.as_f64().filter(|f| f.is_finite()).map(|f| {
+            let lit = Literal::f64_suffixed(f);
+            quote!(#lit)
+        }),
+        _ => None,
+    }
+}
+
+fn deprecated_attr(docs: &Docs) -> TokenStream {
+    if docs.deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
+}
+
+fn named_in(t: &TypeRef, out: &mut Vec<TypeId>) {
+    match t {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => named_in(i, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|i| named_in(i, out)),
+        _ => {}
+    }
+}
+
+fn unique_field(s: &StructDef, base: &str) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while s.fields.iter().any(|f| f.name == name) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
