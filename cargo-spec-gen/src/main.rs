@@ -7,11 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use spec_core::diag::{Diagnostic, Diagnostics, Severity};
 use spec_codegen::{Options, Parts};
+use spec_core::diag::{Diagnostic, Diagnostics, Severity};
 
 #[derive(Parser)]
-#[command(name = "cargo spec-gen", bin_name = "cargo spec-gen", version, about = "Generate Rust from OpenAPI 3.0/3.1 and JSON Schema contracts")]
+#[command(
+    name = "cargo spec-gen",
+    bin_name = "cargo spec-gen",
+    version,
+    about = "Generate Rust from OpenAPI 3.0/3.1 and JSON Schema contracts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,9 +109,16 @@ fn generate(args: GenerateArgs) -> ExitCode {
     options.extra_derives = args.derives.clone();
 
     let mut diags = Diagnostics::default();
+    let started = std::time::Instant::now();
     let compiled = spec_core::load(&args.spec, &mut diags);
+    let loaded_at = std::time::Instant::now();
     let (Some(loaded), Some(ir), false) = (compiled.loaded.as_ref(), compiled.ir, diags.has_errors()) else {
-        return report_failure(&args.spec, &diags, compiled.loaded.as_ref().map(|l| &l.sources), args.report.as_deref());
+        return report_failure(
+            &args.spec,
+            &diags,
+            compiled.loaded.as_ref().map(|l| &l.sources),
+            args.report.as_deref(),
+        );
     };
     let output = match spec_codegen::generate(&ir, &loaded.sources, &options) {
         Ok(o) => o,
@@ -115,6 +127,12 @@ fn generate(args: GenerateArgs) -> ExitCode {
             return ExitCode::from(if matches!(e, spec_codegen::GenerateError::PartUnavailable(_)) { 2 } else { 1 });
         }
     };
+    if std::env::var_os("SPEC_GEN_TIMINGS").is_some() {
+        eprintln!("timing: load+ir {:?}", loaded_at - started);
+        for (stage, time) in &output.timings {
+            eprintln!("timing: {stage} {time:?}");
+        }
+    }
     let mut gen_diags = output.diagnostics;
     let loaded: &spec_core::Loaded = loaded;
     loaded.sources.locate_all(gen_diags.iter_mut());
@@ -152,16 +170,17 @@ fn generate(args: GenerateArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    eprintln!(
-        "spec-gen: wrote {}: {}",
-        args.out.display(),
-        render::summary(ir.types.len(), ir.operations.len(), &all)
-    );
+    eprintln!("spec-gen: wrote {}: {}", args.out.display(), render::summary(ir.types.len(), ir.operations.len(), &all));
     ExitCode::SUCCESS
 }
 
 fn output_with(code: &str, deps: &[spec_codegen::Dependency]) -> spec_codegen::Output {
-    spec_codegen::Output { code: code.to_owned(), dependencies: deps.to_vec(), diagnostics: Diagnostics::default() }
+    spec_codegen::Output {
+        code: code.to_owned(),
+        dependencies: deps.to_vec(),
+        diagnostics: Diagnostics::default(),
+        timings: vec![],
+    }
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {
@@ -194,7 +213,12 @@ fn validate(args: ValidateArgs) -> ExitCode {
     if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-fn report_failure(spec: &std::path::Path, diags: &Diagnostics, sources: Option<&spec_core::SourceSet>, report: Option<&std::path::Path>) -> ExitCode {
+fn report_failure(
+    spec: &std::path::Path,
+    diags: &Diagnostics,
+    sources: Option<&spec_core::SourceSet>,
+    report: Option<&std::path::Path>,
+) -> ExitCode {
     for d in diags.iter().filter(|d| d.severity != Severity::Approximation) {
         eprint!("{}", render::human(d, sources));
     }
@@ -206,7 +230,11 @@ fn report_failure(spec: &std::path::Path, diags: &Diagnostics, sources: Option<&
     ExitCode::from(1)
 }
 
-fn write_report(path: &std::path::Path, diags: &[&Diagnostic], sources: Option<&spec_core::SourceSet>) -> std::io::Result<()> {
+fn write_report(
+    path: &std::path::Path,
+    diags: &[&Diagnostic],
+    sources: Option<&spec_core::SourceSet>,
+) -> std::io::Result<()> {
     let list: Vec<serde_json::Value> = diags.iter().map(|d| render::json(d, sources)).collect();
     let text = serde_json::to_string_pretty(&serde_json::Value::Array(list)).unwrap_or_default();
     std::fs::write(path, text + "\n")

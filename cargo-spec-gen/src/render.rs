@@ -28,7 +28,11 @@ pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
                 if let Some(line) = sources.file(origin.file).text.lines().nth(p.line - 1) {
                     let shown: String = line.chars().take(160).collect();
                     let _ = writeln!(out, "{:>4} | {}", p.line, shown);
-                    let pad: String = line.chars().take(p.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                    let pad: String = line
+                        .chars()
+                        .take(p.column.saturating_sub(1))
+                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .collect();
                     let _ = writeln!(out, "     | {pad}^");
                 }
             }

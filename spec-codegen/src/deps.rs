@@ -13,11 +13,16 @@ pub struct Dependency {
     pub default_features: bool,
 }
 
-pub const SERDE: Dependency = Dependency { name: "serde", version: "=1.0.229", features: &["derive"], default_features: true };
-pub const SERDE_JSON: Dependency = Dependency { name: "serde_json", version: "=1.0.154", features: &[], default_features: true };
-pub const CHRONO: Dependency = Dependency { name: "chrono", version: "=0.4.45", features: &["serde", "std"], default_features: false };
-pub const UUID: Dependency = Dependency { name: "uuid", version: "=1.29.3", features: &["serde"], default_features: true };
-pub const REGRESS: Dependency = Dependency { name: "regress", version: "=0.12.0", features: &[], default_features: true };
+pub const SERDE: Dependency =
+    Dependency { name: "serde", version: "=1.0.229", features: &["derive"], default_features: true };
+pub const SERDE_JSON: Dependency =
+    Dependency { name: "serde_json", version: "=1.0.154", features: &[], default_features: true };
+pub const CHRONO: Dependency =
+    Dependency { name: "chrono", version: "=0.4.45", features: &["serde", "std"], default_features: false };
+pub const UUID: Dependency =
+    Dependency { name: "uuid", version: "=1.29.3", features: &["serde"], default_features: true };
+pub const REGRESS: Dependency =
+    Dependency { name: "regress", version: "=0.12.0", features: &[], default_features: true };
 pub const BASE64: Dependency = Dependency { name: "base64", version: "=0.22.1", features: &[], default_features: true };
 
 /// Guesses the crate a user-supplied type path needs (`::time::OffsetDateTime` → none known).

@@ -32,6 +32,8 @@ pub struct Output {
     pub dependencies: Vec<Dependency>,
     /// Approximations the generator itself made (the IR builder reports its own).
     pub diagnostics: Diagnostics,
+    /// Wall time of each generation stage, for `--timings` and the benchmark.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,16 +48,28 @@ pub enum GenerateError {
 
 /// Generates the parts `options` asks for.
 pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Output, GenerateError> {
-    for (wanted, name) in [(options.parts.server, "server"), (options.parts.client, "client"), (options.parts.tests, "tests")] {
+    for (wanted, name) in
+        [(options.parts.server, "server"), (options.parts.client, "client"), (options.parts.tests, "tests")]
+    {
         if wanted {
             return Err(GenerateError::PartUnavailable(name));
         }
     }
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let tokens = generate_tokens(ir, sources, options)?;
+    lap("generate", &mut timings);
     let file: syn::File = syn::parse2(tokens.tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    lap("syntax", &mut timings);
     let body = prettyplease::unparse(&file);
     let code = format!("{}{}", header(ir, sources), body);
-    Ok(Output { code, dependencies: tokens.dependencies, diagnostics: tokens.diagnostics })
+    lap("format", &mut timings);
+    Ok(Output { code, dependencies: tokens.dependencies, diagnostics: tokens.diagnostics, timings })
 }
 
 /// Unformatted tokens, for the proc macro (which hands tokens to the compiler directly).
@@ -67,11 +81,7 @@ pub struct Tokens {
 
 pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
     let typer = typeref::Typer::new(ir, &options.formats);
-    let derives = options
-        .extra_derives
-        .iter()
-        .filter_map(|d| d.parse::<TokenStream>().ok())
-        .collect();
+    let derives = options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect();
     let mut types_gen = types::TypesGen {
         typer: &typer,
         sources,

@@ -24,7 +24,9 @@ impl Parts {
                 "server" => parts.server = true,
                 "client" => parts.client = true,
                 "tests" => parts.tests = true,
-                other => return Err(format!("unknown part `{other}`; expected a comma list of {}", Parts::NAMES.join(", "))),
+                other => {
+                    return Err(format!("unknown part `{other}`; expected a comma list of {}", Parts::NAMES.join(", ")));
+                }
             }
         }
         if parts == Parts::default() {
@@ -90,7 +92,9 @@ impl FormatMapping {
             "date-time" => self.date_time = ty,
             "date" => self.date = ty,
             "uuid" => self.uuid = ty,
-            other => return Err(format!("format `{other}` has no configurable mapping; expected date-time, date or uuid")),
+            other => {
+                return Err(format!("format `{other}` has no configurable mapping; expected date-time, date or uuid"));
+            }
         }
         Ok(())
     }

@@ -68,7 +68,10 @@ impl<'a> TypesGen<'a> {
         }
         let struct_has_deprecated_field =
             matches!(&ir.ty(id).kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.docs.deprecated));
-        if ir.ty(id).docs.deprecated || struct_has_deprecated_field || mentioned.iter().any(|m| ir.ty(*m).docs.deprecated) {
+        if ir.ty(id).docs.deprecated
+            || struct_has_deprecated_field
+            || mentioned.iter().any(|m| ir.ty(*m).docs.deprecated)
+        {
             quote!(#[allow(deprecated)])
         } else {
             TokenStream::new()
@@ -180,7 +183,9 @@ impl<'a> TypesGen<'a> {
         if literal.is_none() {
             let message = match ty {
                 TypeRef::Primitive(_) => format!("default {value} does not fit the property's type; not applied"),
-                _ => format!("default {value} of a structured or constrained type is not applied; the field stays optional"),
+                _ => format!(
+                    "default {value} of a structured or constrained type is not applied; the field stays optional"
+                ),
             };
             self.diags.push(Diagnostic::approximation("default-not-applied", f.origin.child("default"), message));
         }
@@ -268,7 +273,8 @@ impl<'a> TypesGen<'a> {
             let ident = format_ident!("{}", v.name);
             let tags = &v.tags;
             let boxed = matches!(&v.ty, TypeRef::Named(target) if self.typer.is_boxed(id, *target));
-            let constructor = if boxed { quote!(|v| Self::#ident(::std::boxed::Box::new(v))) } else { quote!(Self::#ident) };
+            let constructor =
+                if boxed { quote!(|v| Self::#ident(::std::boxed::Box::new(v))) } else { quote!(Self::#ident) };
             quote!(#(#tags)|* => support::variant(json).map(#constructor))
         });
         let all_tags: Vec<&String> = u.variants.iter().flat_map(|v| v.tags.iter()).collect();
@@ -407,7 +413,8 @@ impl<'a> TypesGen<'a> {
             }
         }
         if let Some(allowed) = &c.allowed {
-            let ints: Option<Vec<i128>> = allowed.iter().map(|v| v.as_i64().map(i128::from).or_else(|| v.as_u64().map(i128::from))).collect();
+            let ints: Option<Vec<i128>> =
+                allowed.iter().map(|v| v.as_i64().map(i128::from).or_else(|| v.as_u64().map(i128::from))).collect();
             match ints {
                 Some(ints) if is_int => {
                     self.support.one_of_int = true;
@@ -426,7 +433,17 @@ impl<'a> TypesGen<'a> {
 }
 
 fn is_integer(p: Primitive) -> bool {
-    matches!(p, Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 | Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64)
+    matches!(
+        p,
+        Primitive::I8
+            | Primitive::I16
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U8
+            | Primitive::U16
+            | Primitive::U32
+            | Primitive::U64
+    )
 }
 
 /// An integer bound adjusted for exclusiveness and fractional spec values: the smallest (or
@@ -435,7 +452,13 @@ fn int_bound(b: Option<&Bound>, lower: bool) -> TokenStream {
     let Some(b) = b else { return quote!(::std::option::Option::None) };
     let exact = b.value.as_i64().map(i128::from).or_else(|| b.value.as_u64().map(i128::from));
     let v: i128 = match exact {
-        Some(i) if b.exclusive => if lower { i + 1 } else { i - 1 },
+        Some(i) if b.exclusive => {
+            if lower {
+                i + 1
+            } else {
+                i - 1
+            }
+        }
         Some(i) => i,
         None => {
             let f = b.value.as_f64().unwrap_or(0.0).clamp(-1.0e38, 1.0e38);
@@ -443,7 +466,13 @@ fn int_bound(b: Option<&Bound>, lower: bool) -> TokenStream {
             let admitted = match (f.fract() == 0.0, b.exclusive) {
                 (true, false) => f,
                 (true, true) => admitted,
-                (false, _) => if lower { f.ceil() } else { f.floor() },
+                (false, _) => {
+                    if lower {
+                        f.ceil()
+                    } else {
+                        f.floor()
+                    }
+                }
             };
             admitted as i128
         }

@@ -473,15 +473,26 @@ pub struct SecurityScheme {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecurityKind {
-    ApiKey { name: String, location: ParamLocation },
+    ApiKey {
+        name: String,
+        location: ParamLocation,
+    },
     /// `http` with scheme `basic`.
     Basic,
     /// `http` with scheme `bearer`; also how oauth2 and openIdConnect tokens arrive.
-    Bearer { format: Option<String> },
-    OAuth2 { scopes: Vec<String> },
-    OpenIdConnect { url: String },
+    Bearer {
+        format: Option<String>,
+    },
+    OAuth2 {
+        scopes: Vec<String>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
     /// `mutualTLS` or a non-standard http scheme: kept so requirements still resolve.
-    Other { scheme: String },
+    Other {
+        scheme: String,
+    },
 }
 
 /// A set of schemes that must all be satisfied; a list of these means "any one of".

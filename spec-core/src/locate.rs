@@ -132,12 +132,8 @@ impl Trie {
     /// The JSON scanner records byte offsets only; lines and columns are filled in here by one
     /// sweep over the text up to the last recorded offset.
     fn fill_json_lines(&mut self, text: &str) {
-        let mut spots: Vec<(usize, usize)> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| n.found.map(|p| (p.offset, i)))
-            .collect();
+        let mut spots: Vec<(usize, usize)> =
+            self.nodes.iter().enumerate().filter_map(|(i, n)| n.found.map(|p| (p.offset, i))).collect();
         spots.sort_unstable();
         let bytes = text.as_bytes();
         let (mut line, mut column, mut cursor) = (1usize, 1usize, 0usize);
@@ -482,10 +478,8 @@ fn scan_yaml(text: &str, trie: &mut Trie) {
     let mut stack: Vec<YamlFrame> = Vec::new();
     let mut root_seen = false;
     while let Some(Ok((event, span))) = parser.next_event() {
-        let starts_node = matches!(
-            event,
-            Event::Scalar(..) | Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..)
-        );
+        let starts_node =
+            matches!(event, Event::Scalar(..) | Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..));
         if !starts_node {
             match event {
                 Event::SequenceEnd | Event::MappingEnd => {
@@ -693,7 +687,9 @@ mod tests {
         assert_eq!(got[2], find(text, "\"a\""));
         assert_eq!(got[3], pos(1, 1, 0));
         // Garbage of every kind: no panic, and the root is where the text starts.
-        for text in ["{", "[", "\"", "{\"a\"", "{\"a\":", "{\"a\" 1}", "[1 2]", "}", "{\"a\\", "{,}", "[[[[", "\u{feff}"] {
+        for text in
+            ["{", "[", "\"", "{\"a\"", "{\"a\":", "{\"a\" 1}", "[1 2]", "}", "{\"a\\", "{,}", "[[[[", "\u{feff}"]
+        {
             let got = locate(text, Format::Json, &["", "/a", "/0/0"]);
             assert_eq!(got.len(), 3);
         }

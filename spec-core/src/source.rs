@@ -90,9 +90,8 @@ impl SourceSet {
 /// Reads and parses one file. `origin` is where the file was referenced from (for errors).
 pub fn read_source(path: &Path, display: String, id: FileId) -> Result<SourceFile, Diagnostic> {
     let here = Origin::new(id, "");
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(Severity::Error, "io", None, format!("cannot read `{}`: {e}", path.display()))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(Severity::Error, "io", None, format!("cannot read `{}`: {e}", path.display())))?;
     let text = decode(bytes).map_err(|(offset, msg)| {
         let mut d = Diagnostic::error("encoding", here.clone(), msg);
         d.position = Some(position_of_offset_bytes(offset));

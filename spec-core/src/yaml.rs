@@ -85,8 +85,7 @@ impl Failure {
         // say what was too deep.
         let message = match error.info() {
             "recursion limit exceeded" => {
-                "flow sequences and mappings (`[...]`, `{...}`) nest deeper than 255 levels"
-                    .to_owned()
+                "flow sequences and mappings (`[...]`, `{...}`) nest deeper than 255 levels".to_owned()
             }
             info => info.to_owned(),
         };
@@ -95,12 +94,7 @@ impl Failure {
 
     fn into_error(self, text: &str) -> YamlError {
         let position = LineIndex::new(text).position(self.at.line(), self.at.col());
-        YamlError {
-            message: self.message,
-            line: position.line,
-            column: position.column,
-            offset: position.offset,
-        }
+        YamlError { message: self.message, line: position.line, column: position.column, offset: position.offset }
     }
 }
 
@@ -119,10 +113,7 @@ fn build(text: &str) -> Result<Value, Failure> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(Failure::new(
-                        "several YAML documents in one file; a spec is one document",
-                        span.start,
-                    ));
+                    return Err(Failure::new("several YAML documents in one file; a spec is one document", span.start));
                 }
             }
             Event::Scalar(raw, style, anchor, tag) => {
@@ -197,10 +188,7 @@ struct Builder {
 
 impl Builder {
     fn expects_key(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Frame { collection: Collection::Map(MapFrame { key: None, .. }), .. })
-        )
+        matches!(self.stack.last(), Some(Frame { collection: Collection::Map(MapFrame { key: None, .. }), .. }))
     }
 
     fn scalar(
@@ -226,16 +214,10 @@ impl Builder {
 
     fn open(&mut self, collection: Collection, anchor: usize, at: Marker) -> Result<(), Failure> {
         if self.expects_key() {
-            return Err(Failure::new(
-                "a mapping key must be a scalar, not a sequence or mapping",
-                at,
-            ));
+            return Err(Failure::new("a mapping key must be a scalar, not a sequence or mapping", at));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Failure::new(
-                format!("sequences and mappings nest deeper than {MAX_DEPTH} levels"),
-                at,
-            ));
+            return Err(Failure::new(format!("sequences and mappings nest deeper than {MAX_DEPTH} levels"), at));
         }
         self.stack.push(Frame { collection, anchor, start: at, nodes: 1, height: 1 });
         Ok(())
@@ -266,16 +248,10 @@ impl Builder {
     fn alias(&mut self, id: usize, at: Marker) -> Result<(), Failure> {
         let key = self.expects_key();
         let Some(anchored) = self.anchors.get(&id) else {
-            return Err(Failure::new(
-                "alias refers to a node that contains it (recursive alias)",
-                at,
-            ));
+            return Err(Failure::new("alias refers to a node that contains it (recursive alias)", at));
         };
         if key && anchored.height > 0 {
-            return Err(Failure::new(
-                "a mapping key must be a scalar, but this alias names a sequence or mapping",
-                at,
-            ));
+            return Err(Failure::new("a mapping key must be a scalar, but this alias names a sequence or mapping", at));
         }
         if self.stack.len().saturating_add(anchored.height) > MAX_DEPTH {
             return Err(Failure::new(
@@ -304,13 +280,9 @@ impl Builder {
     /// document is refused before it allocates anything large.
     fn charge(&mut self, nodes: usize, at: Marker) -> Result<(), Failure> {
         self.copied = self.copied.saturating_add(nodes);
-        let budget =
-            ALIAS_BUDGET_BASE.saturating_add(ALIAS_BUDGET_PER_EVENT.saturating_mul(self.events));
+        let budget = ALIAS_BUDGET_BASE.saturating_add(ALIAS_BUDGET_PER_EVENT.saturating_mul(self.events));
         if self.copied > budget {
-            return Err(Failure::new(
-                "alias expansion exceeds budget (possible billion-laughs document)",
-                at,
-            ));
+            return Err(Failure::new("alias expansion exceeds budget (possible billion-laughs document)", at));
         }
         Ok(())
     }
@@ -319,10 +291,7 @@ impl Builder {
         let text = match key_string(key) {
             Some(text) => text,
             None => {
-                return Err(Failure::new(
-                    "a mapping key must be a scalar, not a sequence or mapping",
-                    at,
-                ));
+                return Err(Failure::new("a mapping key must be a scalar, not a sequence or mapping", at));
             }
         };
         let Some(Frame { collection: Collection::Map(map), .. }) = self.stack.last_mut() else {
@@ -334,10 +303,7 @@ impl Builder {
             }
             map.has_merge_key = true;
         } else if map.map.contains_key(&text) {
-            return Err(Failure::new(
-                format!("duplicate key `{text}` (a key may appear only once in a mapping)"),
-                at,
-            ));
+            return Err(Failure::new(format!("duplicate key `{text}` (a key may appear only once in a mapping)"), at));
         }
         map.key = Some(PendingKey { text, merge });
         Ok(())
@@ -412,10 +378,7 @@ fn may_be_special(raw: &str) -> bool {
 
 /// Merges `<<` mappings into the explicit ones: explicit keys win, an earlier merged mapping wins
 /// over a later one, and merged entries take the place where the `<<` key stood.
-fn finish_map(
-    explicit: Map<String, Value>,
-    merges: Vec<(usize, Vec<Map<String, Value>>)>,
-) -> Map<String, Value> {
+fn finish_map(explicit: Map<String, Value>, merges: Vec<(usize, Vec<Map<String, Value>>)>) -> Map<String, Value> {
     if merges.is_empty() {
         return explicit;
     }
@@ -820,7 +783,10 @@ mod tests {
     #[test]
     fn non_string_keys_are_stringified() {
         let v = ok("200: ok\n404: missing\ntrue: yes\n~: nothing\n1.5: f\n0x10: hex\n");
-        assert_eq!(v, json!({"200": "ok", "404": "missing", "true": "yes", "null": "nothing", "1.5": "f", "16": "hex"}));
+        assert_eq!(
+            v,
+            json!({"200": "ok", "404": "missing", "true": "yes", "null": "nothing", "1.5": "f", "16": "hex"})
+        );
         let v = ok("{200: a, '201': b}");
         assert_eq!(v, json!({"200": "a", "201": "b"}));
     }
@@ -856,7 +822,8 @@ mod tests {
 
     #[test]
     fn anchors_and_aliases() {
-        let v = ok("base: &b {type: string, maxLength: 3}\ncopy: *b\nlist: [&n 1, *n, *n]\nkey: &k name\n*k : aliased\n");
+        let v =
+            ok("base: &b {type: string, maxLength: 3}\ncopy: *b\nlist: [&n 1, *n, *n]\nkey: &k name\n*k : aliased\n");
         assert_eq!(
             v,
             json!({"base": {"type": "string", "maxLength": 3}, "copy": {"type": "string", "maxLength": 3},
@@ -984,7 +951,10 @@ components:
         let get = &v["paths"]["/pets"]["get"];
         assert_eq!(get["parameters"][0]["required"], json!(false));
         assert_eq!(get["parameters"][0]["schema"]["maximum"], json!(100));
-        assert_eq!(get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], json!("#/components/schemas/Pets"));
+        assert_eq!(
+            get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            json!("#/components/schemas/Pets")
+        );
         assert_eq!(v["components"]["schemas"]["Pet"]["required"], json!(["id", "name"]));
         let top: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(top, ["openapi", "info", "servers", "paths", "components"]);

@@ -19,7 +19,11 @@ use crate::source::{FileId, SourceSet};
 /// Works out which dialect the root document is written in, or says why it cannot be read.
 pub fn detect_dialect(root: &Value, origin: &Origin) -> Result<Dialect, Diagnostic> {
     let Value::Object(map) = root else {
-        return Err(Diagnostic::error("not-a-spec", origin.clone(), "the document must be an object (a mapping) at its top level"));
+        return Err(Diagnostic::error(
+            "not-a-spec",
+            origin.clone(),
+            "the document must be an object (a mapping) at its top level",
+        ));
     };
     if let Some(v) = map.get("swagger") {
         return Err(Diagnostic::error(
@@ -47,7 +51,8 @@ pub fn detect_dialect(root: &Value, origin: &Origin) -> Result<Dialect, Diagnost
             ))
         };
     }
-    let schema_keys = ["$schema", "type", "properties", "$defs", "definitions", "allOf", "oneOf", "anyOf", "$ref", "enum"];
+    let schema_keys =
+        ["$schema", "type", "properties", "$defs", "definitions", "allOf", "oneOf", "anyOf", "$ref", "enum"];
     if schema_keys.iter().any(|k| map.contains_key(*k)) {
         return Ok(Dialect::JsonSchema);
     }
@@ -96,7 +101,12 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
             })
             .collect();
         let root_has_shape = root.as_object().is_some_and(|m| {
-            m.keys().any(|k| !matches!(k.as_str(), "$schema" | "$id" | "$defs" | "definitions" | "title" | "description" | "$comment"))
+            m.keys().any(|k| {
+                !matches!(
+                    k.as_str(),
+                    "$schema" | "$id" | "$defs" | "definitions" | "title" | "description" | "$comment"
+                )
+            })
         });
         if root_has_shape {
             let name = lw.type_names.claim(pascal(&ir.title, "Root"), false);
@@ -127,7 +137,11 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
         if let Some(paths) = root.get("paths") {
             lw.operations(&root_origin.child("paths"), paths, false, &mut ir.operations, &mut op_names);
         } else if dialect == Dialect::OpenApi30 {
-            diags.push(Diagnostic::warning("no-paths", root_origin.clone(), "OpenAPI 3.0 requires `paths`; none found"));
+            diags.push(Diagnostic::warning(
+                "no-paths",
+                root_origin.clone(),
+                "OpenAPI 3.0 requires `paths`; none found",
+            ));
         }
         if let Some(hooks) = root.get("webhooks") {
             lw.operations(&root_origin.child("webhooks"), hooks, true, &mut ir.operations, &mut op_names);
@@ -218,7 +232,10 @@ fn break_alias_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
                             Diagnostic::error(
                                 "ref-cycle",
                                 ir.types[start].origin.clone(),
-                                format!("`{}` is defined only by `$ref`s that lead back to itself", ir.types[start].name),
+                                format!(
+                                    "`{}` is defined only by `$ref`s that lead back to itself",
+                                    ir.types[start].name
+                                ),
                             )
                             .with_help("give one schema in the cycle a real definition"),
                         );

@@ -19,7 +19,11 @@ impl<'s> Lowerer<'s> {
                 return match current {
                     Value::Object(m) => Some((origin, m)),
                     _ => {
-                        self.diags.push(Diagnostic::warning("invalid-object", origin, "expected an object here; ignored"));
+                        self.diags.push(Diagnostic::warning(
+                            "invalid-object",
+                            origin,
+                            "expected an object here; ignored",
+                        ));
                         None
                     }
                 };
@@ -40,7 +44,14 @@ impl<'s> Lowerer<'s> {
     }
 
     /// Lowers every operation under `paths` (or `webhooks` when `webhook` is set).
-    pub(crate) fn operations(&mut self, at: &Origin, paths: &'s Value, webhook: bool, out: &mut Vec<Operation>, names: &mut Scope) {
+    pub(crate) fn operations(
+        &mut self,
+        at: &Origin,
+        paths: &'s Value,
+        webhook: bool,
+        out: &mut Vec<Operation>,
+        names: &mut Scope,
+    ) {
         let Value::Object(paths) = paths else {
             self.diags.push(Diagnostic::warning("invalid-object", at.clone(), "`paths` must be an object; ignored"));
             return;
@@ -56,10 +67,15 @@ impl<'s> Lowerer<'s> {
                 let Some(op) = item.get(method.as_str()) else { continue };
                 let op_origin = item_origin.child(method.as_str());
                 let Value::Object(op) = op else {
-                    self.diags.push(Diagnostic::warning("invalid-object", op_origin, "an operation must be an object; ignored"));
+                    self.diags.push(Diagnostic::warning(
+                        "invalid-object",
+                        op_origin,
+                        "an operation must be an object; ignored",
+                    ));
                     continue;
                 };
-                let operation = self.operation(&item_origin, &op_origin, path, method, op, shared_params, webhook, names);
+                let operation =
+                    self.operation(&item_origin, &op_origin, path, method, op, shared_params, webhook, names);
                 out.push(operation);
             }
         }
@@ -93,16 +109,26 @@ impl<'s> Lowerer<'s> {
         let mut params: Vec<Param> = Vec::new();
         let mut param_names = Scope::default();
         let mut declared: Vec<(String, ParamLocation, Origin, &'s Map<String, Value>)> = Vec::new();
-        for (list, origin) in [(shared_params, item_origin.child("parameters")), (op.get("parameters"), at.child("parameters"))] {
+        for (list, origin) in
+            [(shared_params, item_origin.child("parameters")), (op.get("parameters"), at.child("parameters"))]
+        {
             let Some(list) = list else { continue };
             let Value::Array(list) = list else {
-                self.diags.push(Diagnostic::warning("invalid-object", origin, "`parameters` must be an array; ignored"));
+                self.diags.push(Diagnostic::warning(
+                    "invalid-object",
+                    origin,
+                    "`parameters` must be an array; ignored",
+                ));
                 continue;
             };
             for (i, p) in list.iter().enumerate() {
                 let Some((p_origin, p)) = self.deref_object(&origin.index(i), p) else { continue };
                 let Some(pname) = p.get("name").and_then(Value::as_str) else {
-                    self.diags.push(Diagnostic::warning("invalid-parameter", p_origin, "parameter without a `name`; ignored"));
+                    self.diags.push(Diagnostic::warning(
+                        "invalid-parameter",
+                        p_origin,
+                        "parameter without a `name`; ignored",
+                    ));
                     continue;
                 };
                 let location = match p.get("in").and_then(Value::as_str) {
@@ -178,7 +204,9 @@ impl<'s> Lowerer<'s> {
             webhook,
             summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
             docs: docs_of(&Value::Object(Map::from_iter(
-                op.iter().filter(|(k, _)| *k == "description" || *k == "deprecated").map(|(k, v)| (k.clone(), v.clone())),
+                op.iter()
+                    .filter(|(k, _)| *k == "description" || *k == "deprecated")
+                    .map(|(k, v)| (k.clone(), v.clone())),
             ))),
             tags,
             params,
@@ -190,7 +218,15 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    fn param(&mut self, hint: &str, pname: &str, location: ParamLocation, at: &Origin, p: &'s Map<String, Value>, names: &mut Scope) -> Param {
+    fn param(
+        &mut self,
+        hint: &str,
+        pname: &str,
+        location: ParamLocation,
+        at: &Origin,
+        p: &'s Map<String, Value>,
+        names: &mut Scope,
+    ) -> Param {
         let style = match p.get("style").and_then(Value::as_str) {
             Some("matrix") => ParamStyle::Matrix,
             Some("label") => ParamStyle::Label,
@@ -200,7 +236,11 @@ impl<'s> Lowerer<'s> {
             Some("pipeDelimited") => ParamStyle::PipeDelimited,
             Some("deepObject") => ParamStyle::DeepObject,
             Some(other) => {
-                self.diags.push(Diagnostic::warning("invalid-parameter", at.child("style"), format!("unknown style `{other}`; the default style is used")));
+                self.diags.push(Diagnostic::warning(
+                    "invalid-parameter",
+                    at.child("style"),
+                    format!("unknown style `{other}`; the default style is used"),
+                ));
                 default_style(location)
             }
             None => default_style(location),
@@ -208,7 +248,11 @@ impl<'s> Lowerer<'s> {
         let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == ParamStyle::Form);
         let mut required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
         if location == ParamLocation::Path && !required {
-            self.diags.push(Diagnostic::warning("optional-path-parameter", at.clone(), format!("path parameter `{pname}` must be required; treated as required")));
+            self.diags.push(Diagnostic::warning(
+                "optional-path-parameter",
+                at.clone(),
+                format!("path parameter `{pname}` must be required; treated as required"),
+            ));
             required = true;
         }
         let param_hint = format!("{hint}{}", pascal(pname, "Param"));
@@ -218,7 +262,12 @@ impl<'s> Lowerer<'s> {
             match content.iter().next() {
                 Some((media, m)) => {
                     let ty = match m.get("schema") {
-                        Some(schema) => self.schema(&at.child("content").child(media).child("schema"), schema, &param_hint, View::Request),
+                        Some(schema) => self.schema(
+                            &at.child("content").child(media).child("schema"),
+                            schema,
+                            &param_hint,
+                            View::Request,
+                        ),
                         None => TypeRef::Any,
                     };
                     (ty, Some(media.clone()))
@@ -226,7 +275,11 @@ impl<'s> Lowerer<'s> {
                 None => (TypeRef::Primitive(Primitive::String), None),
             }
         } else {
-            self.diags.push(Diagnostic::warning("invalid-parameter", at.clone(), format!("parameter `{pname}` has neither `schema` nor `content`; generated as a string")));
+            self.diags.push(Diagnostic::warning(
+                "invalid-parameter",
+                at.clone(),
+                format!("parameter `{pname}` has neither `schema` nor `content`; generated as a string"),
+            ));
             (TypeRef::Primitive(Primitive::String), None)
         };
         let default = p.get("schema").and_then(|s| s.get("default")).cloned();
@@ -261,7 +314,11 @@ impl<'s> Lowerer<'s> {
     fn contents(&mut self, hint: &str, at: &Origin, content: Option<&'s Value>, view: View) -> Vec<Content> {
         let Some(content) = content else { return vec![] };
         let Value::Object(content) = content else {
-            self.diags.push(Diagnostic::warning("invalid-object", at.child("content"), "`content` must be an object; ignored"));
+            self.diags.push(Diagnostic::warning(
+                "invalid-object",
+                at.child("content"),
+                "`content` must be an object; ignored",
+            ));
             return vec![];
         };
         let several_schemas = content.values().filter(|m| m.get("schema").is_some()).count() > 1;
@@ -269,7 +326,11 @@ impl<'s> Lowerer<'s> {
         for (media, m) in content {
             let m_origin = at.child("content").child(media);
             let kind = MediaKind::of(media);
-            let media_hint = if several_schemas && kind != MediaKind::Json { format!("{hint}{}", pascal(media, "Media")) } else { hint.to_owned() };
+            let media_hint = if several_schemas && kind != MediaKind::Json {
+                format!("{hint}{}", pascal(media, "Media"))
+            } else {
+                hint.to_owned()
+            };
             let ty = match m.get("schema") {
                 Some(schema) => Some(self.schema(&m_origin.child("schema"), schema, &media_hint, view)),
                 None => None,
@@ -277,7 +338,9 @@ impl<'s> Lowerer<'s> {
             let encoding = match m.get("encoding") {
                 Some(Value::Object(enc)) => enc
                     .iter()
-                    .filter_map(|(prop, e)| e.get("contentType").and_then(Value::as_str).map(|ct| (prop.clone(), ct.to_owned())))
+                    .filter_map(|(prop, e)| {
+                        e.get("contentType").and_then(Value::as_str).map(|ct| (prop.clone(), ct.to_owned()))
+                    })
                     .collect(),
                 _ => vec![],
             };
@@ -292,7 +355,11 @@ impl<'s> Lowerer<'s> {
 
     fn responses(&mut self, hint: &str, at: &Origin, r: &'s Value) -> Vec<Response> {
         let Value::Object(r) = r else {
-            self.diags.push(Diagnostic::warning("invalid-object", at.clone(), "`responses` must be an object; ignored"));
+            self.diags.push(Diagnostic::warning(
+                "invalid-object",
+                at.clone(),
+                "`responses` must be an object; ignored",
+            ));
             return vec![];
         };
         let first_success = r.keys().find(|k| k.starts_with('2')).cloned();
@@ -303,11 +370,19 @@ impl<'s> Lowerer<'s> {
             }
             let r_origin = at.child(status);
             let Some(spec) = parse_status(status) else {
-                self.diags.push(Diagnostic::warning("invalid-status", r_origin, format!("`{status}` is not a status code, a range like `4XX`, or `default`; ignored")));
+                self.diags.push(Diagnostic::warning(
+                    "invalid-status",
+                    r_origin,
+                    format!("`{status}` is not a status code, a range like `4XX`, or `default`; ignored"),
+                ));
                 continue;
             };
             let Some((origin, resp)) = self.deref_object(&r_origin, resp) else { continue };
-            let resp_hint = if Some(status) == first_success.as_ref() { format!("{hint}Response") } else { format!("{hint}Response{}", pascal(status, "Status")) };
+            let resp_hint = if Some(status) == first_success.as_ref() {
+                format!("{hint}Response")
+            } else {
+                format!("{hint}Response{}", pascal(status, "Status"))
+            };
             let contents = self.contents(&resp_hint, &origin, resp.get("content"), View::Response);
             let mut headers = Vec::new();
             if let Some(Value::Object(hs)) = resp.get("headers") {
@@ -316,7 +391,12 @@ impl<'s> Lowerer<'s> {
                     let h_origin = origin.child("headers").child(hname);
                     let Some((h_origin, h)) = self.deref_object(&h_origin, h) else { continue };
                     let ty = match h.get("schema") {
-                        Some(schema) => self.schema(&h_origin.child("schema"), schema, &format!("{resp_hint}{}", pascal(hname, "Header")), View::Response),
+                        Some(schema) => self.schema(
+                            &h_origin.child("schema"),
+                            schema,
+                            &format!("{resp_hint}{}", pascal(hname, "Header")),
+                            View::Response,
+                        ),
                         None => TypeRef::Primitive(Primitive::String),
                     };
                     headers.push(Header {
@@ -343,7 +423,13 @@ impl<'s> Lowerer<'s> {
     fn examples(&mut self, at: &Origin, m: &'s Map<String, Value>) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(v) = m.get("example") {
-            out.push(Example { name: None, summary: None, value: Some(v.clone()), external: None, origin: at.child("example") });
+            out.push(Example {
+                name: None,
+                summary: None,
+                value: Some(v.clone()),
+                external: None,
+                origin: at.child("example"),
+            });
         }
         if let Some(Value::Object(named)) = m.get("examples") {
             for (name, e) in named {
@@ -362,7 +448,11 @@ impl<'s> Lowerer<'s> {
 
     pub(crate) fn security_requirements(&mut self, at: &Origin, v: &Value) -> Vec<SecurityRequirement> {
         let Value::Array(list) = v else {
-            self.diags.push(Diagnostic::warning("invalid-security", at.clone(), "`security` must be an array of requirement objects; ignored"));
+            self.diags.push(Diagnostic::warning(
+                "invalid-security",
+                at.clone(),
+                "`security` must be an array of requirement objects; ignored",
+            ));
             return vec![];
         };
         list.iter()
@@ -371,7 +461,10 @@ impl<'s> Lowerer<'s> {
                 schemes: req
                     .iter()
                     .map(|(k, scopes)| {
-                        let scopes = scopes.as_array().map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
+                        let scopes = scopes
+                            .as_array()
+                            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .unwrap_or_default();
                         (k.clone(), scopes)
                     })
                     .collect(),
@@ -426,11 +519,17 @@ pub(crate) fn servers_of(v: Option<&Value>) -> Vec<Server> {
             let variables = match s.get("variables") {
                 Some(Value::Object(vars)) => vars
                     .iter()
-                    .map(|(k, var)| (k.clone(), var.get("default").and_then(Value::as_str).unwrap_or_default().to_owned()))
+                    .map(|(k, var)| {
+                        (k.clone(), var.get("default").and_then(Value::as_str).unwrap_or_default().to_owned())
+                    })
                     .collect(),
                 _ => vec![],
             };
-            Some(Server { url, description: s.get("description").and_then(Value::as_str).map(str::to_owned), variables })
+            Some(Server {
+                url,
+                description: s.get("description").and_then(Value::as_str).map(str::to_owned),
+                variables,
+            })
         })
         .collect()
 }

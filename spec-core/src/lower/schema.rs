@@ -23,8 +23,22 @@ const MAX_DEPTH: usize = 96;
 
 /// Keywords that only annotate a schema; a schema made of these alone adds no shape.
 const ANNOTATIONS: &[&str] = &[
-    "description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "nullable", "default",
-    "externalDocs", "xml", "$comment", "$schema", "$id", "discriminator", "format",
+    "description",
+    "title",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "default",
+    "externalDocs",
+    "xml",
+    "$comment",
+    "$schema",
+    "$id",
+    "discriminator",
+    "format",
 ];
 
 /// What a schema needs to become: a reference to an existing or structural type, or a new item.
@@ -223,7 +237,11 @@ impl<'s> Lowerer<'s> {
             }
         };
         if self.depth >= MAX_DEPTH {
-            self.approx(at, "too-deep", format!("inline schemas nest deeper than {MAX_DEPTH} levels; generated as any value"));
+            self.approx(
+                at,
+                "too-deep",
+                format!("inline schemas nest deeper than {MAX_DEPTH} levels; generated as any value"),
+            );
             return Shape::Ref(TypeRef::Any);
         }
         self.depth += 1;
@@ -232,13 +250,24 @@ impl<'s> Lowerer<'s> {
         shape
     }
 
-    fn shape_object(&mut self, at: &Origin, obj: &'s Map<String, Value>, v: &'s Value, hint: &str, view: View) -> Shape {
+    fn shape_object(
+        &mut self,
+        at: &Origin,
+        obj: &'s Map<String, Value>,
+        v: &'s Value,
+        hint: &str,
+        view: View,
+    ) -> Shape {
         if let Some(reference) = ref_of(v) {
             return Shape::Ref(strip_nullable(self.named_ref(at, reference, view)));
         }
         for unsupported in ["not", "if", "dependentSchemas", "unevaluatedProperties", "propertyNames", "contains"] {
             if obj.contains_key(unsupported) {
-                self.approx(at, "unsupported-keyword", format!("`{unsupported}` is not enforced by the generated code"));
+                self.approx(
+                    at,
+                    "unsupported-keyword",
+                    format!("`{unsupported}` is not enforced by the generated code"),
+                );
             }
         }
         if let Some(values) = obj.get("enum") {
@@ -336,7 +365,11 @@ impl<'s> Lowerer<'s> {
         let additional = match (additional, obj.get("patternProperties")) {
             (Some(t), _) => Some(t),
             (None, Some(Value::Object(patterns))) if !patterns.is_empty() => {
-                self.approx(at, "pattern-properties", "`patternProperties` becomes a map; key patterns are not enforced");
+                self.approx(
+                    at,
+                    "pattern-properties",
+                    "`patternProperties` becomes a map; key patterns are not enforced",
+                );
                 let origin = at.child("patternProperties");
                 if patterns.len() == 1 {
                     let (key, schema) = patterns.iter().next().expect("len checked");
@@ -470,8 +503,14 @@ impl<'s> Lowerer<'s> {
             None => {}
         }
         match obj.get("required") {
-            Some(Value::Array(names)) => parts.required.extend(names.iter().filter_map(|n| n.as_str().map(str::to_owned))),
-            Some(Value::Bool(_)) => self.warn(at, "invalid-keyword", "`required` must be a list of property names (a boolean is Swagger 2 style); ignored"),
+            Some(Value::Array(names)) => {
+                parts.required.extend(names.iter().filter_map(|n| n.as_str().map(str::to_owned)))
+            }
+            Some(Value::Bool(_)) => self.warn(
+                at,
+                "invalid-keyword",
+                "`required` must be a list of property names (a boolean is Swagger 2 style); ignored",
+            ),
             Some(_) => self.warn(at, "invalid-keyword", "`required` must be a list of property names; ignored"),
             None => {}
         }
@@ -479,7 +518,9 @@ impl<'s> Lowerer<'s> {
             Some(Value::Bool(false)) if depth == 0 => parts.deny_unknown = true,
             Some(Value::Bool(_)) => {}
             Some(schema @ Value::Object(_)) => parts.additional = Some((at.child("additionalProperties"), schema)),
-            Some(_) => self.warn(at, "invalid-keyword", "`additionalProperties` must be a boolean or a schema; ignored"),
+            Some(_) => {
+                self.warn(at, "invalid-keyword", "`additionalProperties` must be a boolean or a schema; ignored")
+            }
             None => {}
         }
     }
@@ -562,7 +603,9 @@ impl<'s> Lowerer<'s> {
     fn array_shape(&mut self, at: &Origin, obj: &'s Map<String, Value>, hint: &str, view: View) -> Shape {
         let item_hint = format!("{hint}Item");
         let element = match obj.get("items") {
-            Some(items @ (Value::Object(_) | Value::Bool(true))) => self.schema(&at.child("items"), items, &item_hint, view),
+            Some(items @ (Value::Object(_) | Value::Bool(true))) => {
+                self.schema(&at.child("items"), items, &item_hint, view)
+            }
             Some(Value::Array(tuple)) => {
                 // Draft-04 tuple form.
                 let refs = tuple
@@ -581,7 +624,11 @@ impl<'s> Lowerer<'s> {
         let ty = match obj.get("prefixItems") {
             Some(Value::Array(prefix)) => {
                 if !matches!(obj.get("items"), Some(Value::Bool(false))) {
-                    self.approx(at, "prefix-items", "items after `prefixItems` are not accepted by the generated tuple");
+                    self.approx(
+                        at,
+                        "prefix-items",
+                        "items after `prefixItems` are not accepted by the generated tuple",
+                    );
                 }
                 let refs = prefix
                     .iter()
@@ -617,7 +664,11 @@ impl<'s> Lowerer<'s> {
                 "binary" => Primitive::Binary,
                 f if KNOWN_STRING_FORMATS.contains(&f) => Primitive::String,
                 f => {
-                    self.approx(at, "unknown-format", format!("unknown string format `{f}`; generated as a plain string"));
+                    self.approx(
+                        at,
+                        "unknown-format",
+                        format!("unknown string format `{f}`; generated as a plain string"),
+                    );
                     Primitive::String
                 }
             },
@@ -649,7 +700,11 @@ impl<'s> Lowerer<'s> {
             return Shape::Ref(TypeRef::Primitive(primitive));
         }
         if primitive != Primitive::String {
-            self.approx(at, "unenforced-constraint", "length and pattern constraints on formatted strings are not enforced");
+            self.approx(
+                at,
+                "unenforced-constraint",
+                "length and pattern constraints on formatted strings are not enforced",
+            );
             return Shape::Ref(TypeRef::Primitive(primitive));
         }
         Shape::Def(TypeKind::Newtype(NewtypeDef { inner: TypeRef::Primitive(primitive), constraints: c }))
@@ -724,13 +779,15 @@ impl<'s> Lowerer<'s> {
     fn count_keyword(&mut self, at: &Origin, obj: &Map<String, Value>, key: &str) -> Option<u64> {
         match obj.get(key) {
             None => None,
-            Some(v) => match v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)) {
-                Some(n) => Some(n),
-                None => {
-                    self.warn(at, "invalid-keyword", format!("`{key}` must be a non-negative integer; ignored"));
-                    None
+            Some(v) => {
+                match v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)) {
+                    Some(n) => Some(n),
+                    None => {
+                        self.warn(at, "invalid-keyword", format!("`{key}` must be a non-negative integer; ignored"));
+                        None
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -773,7 +830,8 @@ impl<'s> Lowerer<'s> {
         } else {
             TypeRef::Any
         };
-        let constraints = Constraints { allowed: Some(distinct.into_iter().cloned().collect()), ..Constraints::default() };
+        let constraints =
+            Constraints { allowed: Some(distinct.into_iter().cloned().collect()), ..Constraints::default() };
         Shape::Def(TypeKind::Newtype(NewtypeDef { inner, constraints }))
     }
 
@@ -793,16 +851,16 @@ impl<'s> Lowerer<'s> {
             return None;
         };
         let base = at.child(key);
-        let members: Vec<(Origin, &'s Value)> = items
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| !is_null_schema(m))
-            .map(|(i, m)| (base.index(i), m))
-            .collect();
+        let members: Vec<(Origin, &'s Value)> =
+            items.iter().enumerate().filter(|(_, m)| !is_null_schema(m)).map(|(i, m)| (base.index(i), m)).collect();
         let has_own_shape = obj.contains_key("properties") || obj.contains_key("allOf");
         if members.iter().all(|(_, m)| is_annotation_only(m) || is_constraint_only(m)) {
             if !members.is_empty() {
-                self.approx(at, "union-constraints", format!("`{key}` alternatives that only add constraints are not enforced"));
+                self.approx(
+                    at,
+                    "union-constraints",
+                    format!("`{key}` alternatives that only add constraints are not enforced"),
+                );
             }
             if has_own_shape || !type_list(obj).is_empty() {
                 return None;
@@ -810,7 +868,11 @@ impl<'s> Lowerer<'s> {
             return Some(Shape::Ref(TypeRef::Any));
         }
         if has_own_shape {
-            self.approx(at, "union-with-properties", format!("properties beside `{key}` are not merged into its alternatives"));
+            self.approx(
+                at,
+                "union-with-properties",
+                format!("properties beside `{key}` are not merged into its alternatives"),
+            );
         }
         if members.len() == 1 {
             let (origin, member) = &members[0];
@@ -843,7 +905,11 @@ impl<'s> Lowerer<'s> {
                     Some(Discriminator { property: property.to_owned() })
                 }
                 Some(_) => {
-                    self.approx(at, "discriminator-inline", "discriminator over inline alternatives is ignored; alternatives are tried in order");
+                    self.approx(
+                        at,
+                        "discriminator-inline",
+                        "discriminator over inline alternatives is ignored; alternatives are tried in order",
+                    );
                     None
                 }
                 None => {
@@ -867,8 +933,11 @@ impl<'s> Lowerer<'s> {
             for (tag, reference) in mapping {
                 let Some(reference) = reference.as_str() else { continue };
                 // Mapping values are refs or bare schema names.
-                let reference =
-                    if reference.contains('#') || reference.contains('/') { reference.to_owned() } else { format!("#/components/schemas/{reference}") };
+                let reference = if reference.contains('#') || reference.contains('/') {
+                    reference.to_owned()
+                } else {
+                    format!("#/components/schemas/{reference}")
+                };
                 match self.refs.resolve(self.src, at.file, &reference) {
                     Ok(t) => {
                         let origin = t.origin();
@@ -921,9 +990,34 @@ impl<'s> Lowerer<'s> {
 
 /// String formats that are annotations over plain strings (no dedicated Rust type by default).
 const KNOWN_STRING_FORMATS: &[&str] = &[
-    "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",
-    "uri-template", "json-pointer", "relative-json-pointer", "regex", "time", "duration", "password", "string", "url",
-    "int64", "int32", "decimal", "double", "float", "html", "markdown", "phone", "byte-string",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+    "time",
+    "duration",
+    "password",
+    "string",
+    "url",
+    "int64",
+    "int32",
+    "decimal",
+    "double",
+    "float",
+    "html",
+    "markdown",
+    "phone",
+    "byte-string",
 ];
 
 /// Number formats that need no note (their base type is the right mapping).
@@ -957,7 +1051,12 @@ fn infer_type(obj: &Map<String, Value>) -> Option<&'static str> {
         Some("array")
     } else if has("pattern") || has("minLength") || has("maxLength") || has("format") {
         Some("string")
-    } else if has("minimum") || has("maximum") || has("multipleOf") || has("exclusiveMinimum") || has("exclusiveMaximum") {
+    } else if has("minimum")
+        || has("maximum")
+        || has("multipleOf")
+        || has("exclusiveMinimum")
+        || has("exclusiveMaximum")
+    {
         Some("number")
     } else {
         None
@@ -990,8 +1089,17 @@ pub(crate) fn is_nullable(v: &Value) -> bool {
     false
 }
 
+/// A union member that only says "or null": `{type: "null"}` (3.1), or the 3.0 idiom for a
+/// nullable reference, `anyOf: [{$ref: X}, {type: object, nullable: true}]` (Microsoft Graph uses
+/// it on every reference), where the second member has no shape of its own.
 fn is_null_schema(v: &Value) -> bool {
-    v.get("type").and_then(Value::as_str) == Some("null") && v.as_object().is_some_and(|m| m.len() <= 3)
+    let Some(m) = v.as_object() else { return false };
+    if m.get("type").and_then(Value::as_str) == Some("null") {
+        return m.len() <= 3;
+    }
+    m.get("nullable").and_then(Value::as_bool) == Some(true)
+        && m.keys().all(|k| matches!(k.as_str(), "nullable" | "type" | "description" | "title"))
+        && matches!(m.get("type").and_then(Value::as_str), None | Some("object"))
 }
 
 fn is_annotation_only(v: &Value) -> bool {
@@ -1004,7 +1112,19 @@ fn is_annotation_only(v: &Value) -> bool {
 
 /// Members like `{required: [a]}` or `{minLength: 3}` that narrow values without giving a shape.
 fn is_constraint_only(v: &Value) -> bool {
-    const SHAPING: &[&str] = &["$ref", "type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf", "additionalProperties", "prefixItems"];
+    const SHAPING: &[&str] = &[
+        "$ref",
+        "type",
+        "properties",
+        "items",
+        "enum",
+        "const",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "additionalProperties",
+        "prefixItems",
+    ];
     match v {
         Value::Object(m) => !m.keys().any(|k| SHAPING.contains(&k.as_str())),
         _ => false,

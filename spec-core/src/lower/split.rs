@@ -148,7 +148,8 @@ impl SplitTable {
 }
 
 fn is_marked(v: &Value) -> bool {
-    v.get("readOnly").and_then(Value::as_bool) == Some(true) || v.get("writeOnly").and_then(Value::as_bool) == Some(true)
+    v.get("readOnly").and_then(Value::as_bool) == Some(true)
+        || v.get("writeOnly").and_then(Value::as_bool) == Some(true)
 }
 
 fn value_at<'a>(src: &'a SourceSet, at: &Origin) -> Option<&'a Value> {
