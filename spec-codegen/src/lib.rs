@@ -90,13 +90,14 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
         derives,
     };
     let items = types_gen.items();
-    let support = types_gen.support;
+    let mut support = types_gen.support;
+    support.base64 |= typer.used(spec_core::ir::Primitive::Base64);
     let module = support.module();
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
     if support.pattern {
         dependencies.push(deps::REGRESS);
     }
-    if support.base64 || uses_primitive(ir, spec_core::ir::Primitive::Base64) {
+    if support.base64 {
         dependencies.push(deps::BASE64);
     }
     for (primitive, mapping) in [
@@ -105,7 +106,7 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
         (spec_core::ir::Primitive::Uuid, &options.formats.uuid),
     ] {
         if let Some(dep) = mapping.dependency {
-            if uses_primitive(ir, primitive) && !dependencies.contains(&dep) {
+            if typer.used(primitive) && !dependencies.contains(&dep) {
                 dependencies.push(dep);
             }
         }
@@ -113,27 +114,6 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     dependencies.sort();
     let tokens = quote! { #items #module };
     Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
-}
-
-fn uses_primitive(ir: &Ir, p: spec_core::ir::Primitive) -> bool {
-    use spec_core::ir::{Additional, TypeKind, TypeRef};
-    fn walk(t: &TypeRef, p: spec_core::ir::Primitive) -> bool {
-        match t {
-            TypeRef::Primitive(q) => *q == p,
-            TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => walk(i, p),
-            TypeRef::Tuple(items) => items.iter().any(|i| walk(i, p)),
-            _ => false,
-        }
-    }
-    ir.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| walk(&f.ty, p)) || matches!(&s.additional, Additional::Map(m) if walk(m, p))
-        }
-        TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty, p)),
-        TypeKind::Newtype(n) => walk(&n.inner, p),
-        TypeKind::Alias(a) => walk(a, p),
-        TypeKind::Enum(_) => false,
-    })
 }
 
 /// The first lines of every output: tool, version, spec and a hash of every spec file read, so a

@@ -25,7 +25,10 @@ impl Parts {
                 "client" => parts.client = true,
                 "tests" => parts.tests = true,
                 other => {
-                    return Err(format!("unknown part `{other}`; expected a comma list of {}", Parts::NAMES.join(", ")));
+                    return Err(format!(
+                        "unknown part `{other}`; expected a comma list of {}",
+                        Parts::NAMES.join(", ")
+                    ));
                 }
             }
         }

@@ -60,13 +60,15 @@ const LENGTH: &str = r#"
 "#;
 
 const PATTERN: &str = r#"
-    /// `pattern`, an ECMA-262 regular expression (not Rust regex syntax), compiled once.
+    /// `pattern`, an ECMA-262 regular expression (not Rust regex syntax), compiled once with the
+    /// flags the generator chose (`u` unless the pattern needs legacy syntax).
     pub fn pattern(
         value: &str,
         source: &'static str,
+        flags: &'static str,
         cache: &'static ::std::sync::OnceLock<::std::option::Option<::regress::Regex>>,
     ) -> ::std::result::Result<(), ConstraintError> {
-        match cache.get_or_init(|| ::regress::Regex::new(source).ok()) {
+        match cache.get_or_init(|| ::regress::Regex::with_flags(source, flags).ok()) {
             ::std::option::Option::Some(re) if re.find(value).is_some() => ::std::result::Result::Ok(()),
             ::std::option::Option::Some(_) => fail(::std::format!("must match the pattern `{source}`")),
             ::std::option::Option::None => fail(::std::format!("the pattern `{source}` does not compile")),

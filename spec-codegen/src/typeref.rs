@@ -15,11 +15,14 @@ pub struct Typer<'a> {
     pub formats: &'a FormatMapping,
     /// (container, contained) pairs that close a cycle of direct containment.
     boxed: HashSet<(TypeId, TypeId)>,
+    /// Primitives written so far, one bit each: decides the support helpers and dependencies the
+    /// output needs from what was actually emitted, not from a second walk that could miss a case.
+    used: std::cell::Cell<u32>,
 }
 
 impl<'a> Typer<'a> {
     pub fn new(ir: &'a Ir, formats: &'a FormatMapping) -> Self {
-        Typer { ir, formats, boxed: recursive_edges(ir) }
+        Typer { ir, formats, boxed: recursive_edges(ir), used: std::cell::Cell::new(0) }
     }
 
     /// Whether `owner` stores `target` behind a `Box` (they are mutually recursive).
@@ -63,7 +66,13 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// Whether any emitted type used `p`.
+    pub fn used(&self, p: Primitive) -> bool {
+        self.used.get() & (1 << p as u32) != 0
+    }
+
     pub fn primitive(&self, p: Primitive) -> TokenStream {
+        self.used.set(self.used.get() | (1 << p as u32));
         match p {
             Primitive::Bool => quote!(bool),
             Primitive::I8 => quote!(i8),

@@ -165,21 +165,7 @@ impl<'a> TypesGen<'a> {
     /// A Rust expression for a field default, when the default fits a simple type. Defaults of
     /// other types leave the field optional; that approximation is recorded.
     fn default_literal(&mut self, ty: &TypeRef, value: &Value, f: &Field) -> Option<TokenStream> {
-        let ir = self.typer.ir;
-        let literal = match (ty, value) {
-            (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
-            (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
-            (TypeRef::Primitive(p), Value::Number(n)) => int_or_float_literal(*p, n),
-            (TypeRef::Named(id), Value::String(s)) => match &ir.ty(*id).kind {
-                TypeKind::Enum(e) => e.variants.iter().find(|v| v.value == *s).map(|v| {
-                    let enum_name = self.typer.name(*id);
-                    let variant = format_ident!("{}", v.name);
-                    quote!(#enum_name::#variant)
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
+        let literal = self.value_literal(ty, value, 0);
         if literal.is_none() {
             let message = match ty {
                 TypeRef::Primitive(_) => format!("default {value} does not fit the property's type; not applied"),
@@ -190,6 +176,58 @@ impl<'a> TypesGen<'a> {
             self.diags.push(Diagnostic::approximation("default-not-applied", f.origin.child("default"), message));
         }
         literal
+    }
+
+    /// A Rust expression of type `ty` that equals the JSON `value`, when one can be written without
+    /// running a fallible conversion: scalars, enum variants, arrays and maps of those, nullable
+    /// wrappers, and untyped JSON.
+    fn value_literal(&self, ty: &TypeRef, value: &Value, depth: usize) -> Option<TokenStream> {
+        if depth > 32 {
+            return None;
+        }
+        let ir = self.typer.ir;
+        match (ty, value) {
+            (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
+            (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
+            (TypeRef::Primitive(p), Value::Number(n)) => int_or_float_literal(*p, n),
+            (TypeRef::Nullable(_), Value::Null) => Some(quote!(::std::option::Option::None)),
+            (TypeRef::Nullable(inner), v) => {
+                let inner = self.value_literal(inner, v, depth + 1)?;
+                Some(quote!(::std::option::Option::Some(#inner)))
+            }
+            (TypeRef::List(inner), Value::Array(items)) => {
+                let items =
+                    items.iter().map(|item| self.value_literal(inner, item, depth + 1)).collect::<Option<Vec<_>>>()?;
+                Some(quote!(::std::vec![#(#items),*]))
+            }
+            (TypeRef::Map(inner), Value::Object(entries)) => {
+                let keys = entries.keys();
+                let values =
+                    entries.values().map(|v| self.value_literal(inner, v, depth + 1)).collect::<Option<Vec<_>>>()?;
+                Some(quote!(::std::collections::BTreeMap::from([#((::std::string::String::from(#keys), #values)),*])))
+            }
+            // The text is serde_json's own rendering of a JSON value, so parsing it back cannot fail.
+            (TypeRef::Any, v) => {
+                let text = v.to_string();
+                Some(quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default()))
+            }
+            (TypeRef::Object, v @ Value::Object(_)) => {
+                let text = v.to_string();
+                Some(
+                    quote!(::serde_json::from_str::<::serde_json::Map<::std::string::String, ::serde_json::Value>>(#text).unwrap_or_default()),
+                )
+            }
+            (TypeRef::Named(id), v) => match (&ir.ty(*id).kind, v) {
+                (TypeKind::Enum(e), Value::String(s)) => e.variants.iter().find(|v| v.value == *s).map(|v| {
+                    let enum_name = self.typer.name(*id);
+                    let variant = format_ident!("{}", v.name);
+                    quote!(#enum_name::#variant)
+                }),
+                (TypeKind::Alias(inner), v) => self.value_literal(inner, v, depth + 1),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn enum_item(
@@ -314,10 +352,31 @@ impl<'a> TypesGen<'a> {
         allow: TokenStream,
     ) -> TokenStream {
         let inner = self.typer.rust(Some(id), &n.inner);
+        let derives = self.derives.clone();
+        if n.constraints.is_empty() {
+            // Nothing to check: a transparent wrapper (what a recursive alias becomes).
+            return quote! {
+                #docs #deprecated
+                #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                #allow
+                pub struct #name(pub #inner);
+
+                #allow
+                impl ::std::ops::Deref for #name {
+                    type Target = #inner;
+                    fn deref(&self) -> &#inner { &self.0 }
+                }
+
+                #allow
+                impl ::std::convert::From<#inner> for #name {
+                    fn from(value: #inner) -> Self { Self(value) }
+                }
+            };
+        }
         let checks = self.checks(&n.inner, &n.constraints);
         self.support.constraint_error = true;
         let inner_str = inner.to_string().replace(' ', "");
-        let derives = &self.derives;
         quote! {
             #docs #deprecated
             #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
@@ -361,9 +420,11 @@ impl<'a> TypesGen<'a> {
         }
         if let Some(p) = &c.pattern {
             self.support.pattern = true;
+            // The IR keeps only patterns that compile (others are reported as approximations).
+            let flags = spec_core::pattern::ecma_flags(p).unwrap_or("");
             out.extend(quote! {
                 static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> = ::std::sync::OnceLock::new();
-                support::pattern(&value, #p, &PATTERN)?;
+                support::pattern(&value, #p, #flags, &PATTERN)?;
             });
         }
         if c.min_items.is_some() || c.max_items.is_some() {

@@ -9,6 +9,7 @@ pub mod diag;
 pub mod ir;
 pub mod locate;
 pub mod lower;
+pub mod pattern;
 pub mod refs;
 pub mod source;
 pub mod yaml;

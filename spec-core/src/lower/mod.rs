@@ -155,6 +155,7 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
     ir.types = std::mem::take(&mut lw.types);
     diags.extend(std::mem::take(&mut lw.diags));
     break_alias_cycles(&mut ir, diags);
+    wrap_recursive_aliases(&mut ir);
     Some(ir)
 }
 
@@ -244,6 +245,44 @@ fn break_alias_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
                     }
                 }
                 None => break,
+            }
+        }
+    }
+}
+
+/// Rust type aliases cannot recurse, even through a `Vec` or a map (`Tree = BTreeMap<String, Tree>`).
+/// An alias that reaches itself through containers becomes a transparent newtype, which can.
+fn wrap_recursive_aliases(ir: &mut Ir) {
+    fn refs(t: &TypeRef, out: &mut Vec<TypeId>) {
+        match t {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => refs(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|i| refs(i, out)),
+            TypeRef::Primitive(_) | TypeRef::Object | TypeRef::Any => {}
+        }
+    }
+    for start in 0..ir.types.len() {
+        let TypeKind::Alias(target) = &ir.types[start].kind else { continue };
+        let mut stack = Vec::new();
+        refs(target, &mut stack);
+        let mut seen = vec![false; ir.types.len()];
+        let mut recursive = false;
+        while let Some(id) = stack.pop() {
+            if id.0 == start {
+                recursive = true;
+                break;
+            }
+            if std::mem::replace(&mut seen[id.0], true) {
+                continue;
+            }
+            if let TypeKind::Alias(next) = &ir.types[id.0].kind {
+                refs(next, &mut stack);
+            }
+        }
+        if recursive {
+            let kind = &mut ir.types[start].kind;
+            if let TypeKind::Alias(inner) = std::mem::replace(kind, TypeKind::Alias(TypeRef::Any)) {
+                *kind = TypeKind::Newtype(NewtypeDef { inner, constraints: Constraints::default() });
             }
         }
     }

@@ -64,9 +64,16 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
-/// Keeps ASCII letters, digits and separators; other characters become word breaks.
+/// Keeps ASCII letters and digits; other characters become word breaks. Non-ASCII text is
+/// transliterated first (`Café` → `Cafe`, `größe` → `grosse`), so names stay readable and ASCII:
+/// non-ASCII identifiers trip rustc's confusable-identifier lints in user crates.
 fn ascii_words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    let text = if raw.is_ascii() {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        std::borrow::Cow::Owned(deunicode::deunicode(raw))
+    };
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// PascalCase type or variant name for `raw`; `fallback` when nothing ASCII is left.
@@ -139,7 +146,10 @@ mod tests {
         assert_eq!(pascal("pet-store", "T"), "PetStore");
         assert_eq!(pascal("200", "T"), "V200");
         assert_eq!(pascal("String", "T"), "StringValue");
-        assert_eq!(pascal("🐶", "Variant"), "Variant");
+        assert_eq!(pascal("🐶", "Variant"), "Dog");
+        assert_eq!(pascal("Café", "T"), "Cafe");
+        assert_eq!(snake("größe", "f"), "grosse");
+        assert_eq!(pascal("\u{0}", "Variant"), "Variant");
         assert_eq!(pascal("self", "T"), "SelfValue");
         assert_eq!(snake("petId", "f"), "pet_id");
         assert_eq!(snake("type", "f"), "type_");

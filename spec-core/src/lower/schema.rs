@@ -685,7 +685,7 @@ impl<'s> Lowerer<'s> {
             c.min_length = None;
         }
         match obj.get("pattern") {
-            Some(Value::String(p)) => match regress::Regex::new(p) {
+            Some(Value::String(p)) => match crate::pattern::ecma_flags(p) {
                 Ok(_) => c.pattern = Some(p.clone()),
                 Err(e) => self.approx(
                     &at.child("pattern"),
