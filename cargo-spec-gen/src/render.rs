@@ -22,7 +22,10 @@ pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
                 let _ = writeln!(out, "  --> {file}");
             }
         }
-        let _ = writeln!(out, "   = at #{}", origin.pointer);
+        // File-level problems (syntax, encoding) have no pointer worth showing.
+        if !origin.pointer.is_empty() {
+            let _ = writeln!(out, "   = at #{}", origin.pointer);
+        }
         if let (Some(sources), Some(p)) = (sources, d.position) {
             if p.line > 0 {
                 if let Some(line) = sources.file(origin.file).text.lines().nth(p.line - 1) {

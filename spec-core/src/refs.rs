@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Origin, Severity};
-use crate::source::{FileId, SourceSet, read_source};
+use crate::source::{FileId, SourceFile, SourceSet, read_source};
 
 /// Where a `$ref` points.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -51,11 +51,17 @@ pub fn load_all(root: &Path, diags: &mut Diagnostics) -> Option<(SourceSet, RefT
     let shown_dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut set = SourceSet { files: Vec::new(), root_dir, shown_dir };
     let root_name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match read_source(&canonical, root_name, FileId(0)) {
+    match read_source(&canonical, root_name.clone(), FileId(0)) {
         Ok(file) => set.files.push(file),
         Err(d) => {
+            // Keep the file (unparsed) so the error can name it and show the offending line.
+            let located = d.origin.is_some();
             diags.push(d);
-            return None;
+            if !located {
+                return None;
+            }
+            set.files.push(SourceFile::placeholder(&canonical, root_name));
+            return Some((set, RefTable::default()));
         }
     }
     let mut table = RefTable::default();
@@ -128,21 +134,29 @@ fn resolve_file_part(set: &mut SourceSet, from: FileId, part: &str, diags: &mut 
         return Ok(id);
     }
     let id = FileId(set.files.len() as u32);
-    let display = canonical
-        .strip_prefix(&set.root_dir)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| canonical.display().to_string());
-    match read_source(&canonical, display, id) {
+    match read_source(&canonical, set_display(set, &canonical), id) {
         Ok(file) => {
             set.files.push(file);
             Ok(id)
         }
         Err(d) => {
             let message = format!("referenced file `{part}` could not be loaded: {}", d.message);
+            if d.origin.is_some() {
+                // The error points into this file: keep it (unparsed) so it can be shown.
+                set.files.push(SourceFile::placeholder(&canonical, set_display(&set, &canonical)));
+            }
             diags.push(d);
             Err(message)
         }
     }
+}
+
+/// How a file is named in diagnostics and generated code: relative to the root spec's folder.
+fn set_display(set: &SourceSet, canonical: &Path) -> String {
+    canonical
+        .strip_prefix(&set.root_dir)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| canonical.display().to_string())
 }
 
 /// Removes `.` and `..` lexically, so the folder check sees the path the ref really names.

@@ -87,6 +87,18 @@ impl SourceSet {
     }
 }
 
+impl SourceFile {
+    /// Stands in for a file that could not be parsed, so its diagnostics can still name it and
+    /// quote its lines. Its value is `null`; nothing is built from it (loading stops on errors).
+    pub fn placeholder(path: &Path, display: String) -> SourceFile {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes);
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let format = detect_format(path, &text);
+        SourceFile { path: path.to_path_buf(), display, text, format, value: Value::Null }
+    }
+}
+
 /// Reads and parses one file. `origin` is where the file was referenced from (for errors).
 pub fn read_source(path: &Path, display: String, id: FileId) -> Result<SourceFile, Diagnostic> {
     let here = Origin::new(id, "");
