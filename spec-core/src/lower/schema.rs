@@ -15,7 +15,7 @@ use crate::ir::*;
 use crate::lower::names::{Scope, pascal, snake};
 use crate::lower::split::SplitTable;
 use crate::refs::RefTable;
-use crate::source::SourceSet;
+use crate::source::{FileId, SourceSet};
 
 /// How deep inline schemas may nest before the walk gives up on a branch (JSON depth is already
 /// bounded by the parsers; this bounds the lowering's own recursion).
@@ -41,6 +41,63 @@ const ANNOTATIONS: &[&str] = &[
     "format",
 ];
 
+/// Whether an inline schema is worth looking up by content: objects that can become a named type.
+/// Small scalar schemas (`{type: string}`) are cheaper to lower again than to hash.
+fn dedupable(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.len() > 1 || m.contains_key("enum") || m.contains_key("properties"),
+        _ => false,
+    }
+}
+
+/// A 128-bit digest of a JSON value's content (two independently keyed SipHash runs), so equal
+/// schemas can be found without keeping their text. Deterministic: the keys are fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ContentHash(u64, u64);
+
+impl ContentHash {
+    fn of(v: &Value) -> Self {
+        #[allow(deprecated)]
+        use std::hash::{Hasher, SipHasher};
+        fn feed(h: &mut impl Hasher, v: &Value) {
+            match v {
+                Value::Null => h.write_u8(0),
+                Value::Bool(b) => h.write_u8(if *b { 1 } else { 2 }),
+                Value::Number(n) => {
+                    h.write_u8(3);
+                    h.write(n.as_str().as_bytes());
+                    h.write_u8(0xff);
+                }
+                Value::String(s) => {
+                    h.write_u8(4);
+                    h.write_usize(s.len());
+                    h.write(s.as_bytes());
+                }
+                Value::Array(items) => {
+                    h.write_u8(5);
+                    h.write_usize(items.len());
+                    items.iter().for_each(|i| feed(h, i));
+                }
+                Value::Object(m) => {
+                    h.write_u8(6);
+                    h.write_usize(m.len());
+                    for (k, v) in m {
+                        h.write_usize(k.len());
+                        h.write(k.as_bytes());
+                        feed(h, v);
+                    }
+                }
+            }
+        }
+        #[allow(deprecated)]
+        let (mut a, mut b) =
+            (SipHasher::new_with_keys(0x5eed_0001, 0x0a11), SipHasher::new_with_keys(0x5eed_0002, 0x0b22));
+        feed(&mut a, v);
+        feed(&mut b, v);
+        ContentHash(a.finish(), b.finish())
+    }
+}
+
 /// What a schema needs to become: a reference to an existing or structural type, or a new item.
 pub(crate) enum Shape {
     Ref(TypeRef),
@@ -57,6 +114,10 @@ pub(crate) struct Lowerer<'s> {
     /// names made up for inline schemas.
     pub reserved: HashMap<Origin, String>,
     pub by_origin: HashMap<(Origin, View), TypeId>,
+    /// Inline schemas by content: a schema written out identically many times (Microsoft Graph
+    /// repeats the same `$select` enum in thousands of operations) becomes one type, named after
+    /// its first occurrence. Keyed by file too, since relative `$ref`s inside resolve per file.
+    by_content: HashMap<(FileId, View, ContentHash), TypeId>,
     pub diags: Diagnostics,
     pub split: SplitTable,
     depth: usize,
@@ -81,6 +142,7 @@ impl<'s> Lowerer<'s> {
             type_names: Scope::default(),
             reserved: HashMap::new(),
             by_origin: HashMap::new(),
+            by_content: HashMap::new(),
             diags: Diagnostics::default(),
             split,
             depth: 0,
@@ -108,9 +170,19 @@ impl<'s> Lowerer<'s> {
         } else if let Some(id) = self.by_origin.get(&(at.clone(), view)) {
             TypeRef::Named(*id)
         } else {
-            match self.shape(at, v, hint, view) {
-                Shape::Ref(r) => r,
-                Shape::Def(kind) => TypeRef::Named(self.add_def(at, v, hint, view, kind)),
+            let key = dedupable(v).then(|| (at.file, view, ContentHash::of(v)));
+            match key.and_then(|k| self.by_content.get(&k)) {
+                Some(id) => TypeRef::Named(*id),
+                None => match self.shape(at, v, hint, view) {
+                    Shape::Ref(r) => r,
+                    Shape::Def(kind) => {
+                        let id = self.add_def(at, v, hint, view, kind);
+                        if let Some(k) = key {
+                            self.by_content.insert(k, id);
+                        }
+                        TypeRef::Named(id)
+                    }
+                },
             }
         };
         if nullable { ty.nullable() } else { ty }
