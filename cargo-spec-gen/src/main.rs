@@ -38,7 +38,7 @@ struct GenerateArgs {
     #[arg(long)]
     out: PathBuf,
     /// Write a complete crate with this package name into `--out`.
-    #[arg(long = "crate", value_name = "NAME")]
+    #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
     /// Comma list of parts: types (server, client and tests are coming).
     #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
@@ -190,6 +190,23 @@ fn generate(args: GenerateArgs) -> ExitCode {
     // a tenth of the run on the biggest specs and gains nothing.
     std::mem::forget((ir, loaded, output.code));
     ExitCode::SUCCESS
+}
+
+/// Cargo's rules for a package name, checked up front so a bad name is a usage error (exit 2)
+/// rather than a crate that `cargo check` refuses later.
+fn parse_crate_name(name: &str) -> Result<String, String> {
+    let first = name.chars().next().ok_or("the crate name is empty")?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(format!("`{name}` may only hold ASCII letters, digits, `-` and `_`"));
+    }
+    if first.is_ascii_digit() || first == '-' {
+        return Err(format!("`{name}` must start with a letter or `_`"));
+    }
+    let reserved = ["std", "core", "alloc", "proc_macro", "test", "self", "super", "crate", "Self"];
+    if reserved.contains(&name) {
+        return Err(format!("`{name}` is reserved"));
+    }
+    Ok(name.to_owned())
 }
 
 fn output_with(code: &str, deps: &[spec_codegen::Dependency]) -> spec_codegen::Output {
