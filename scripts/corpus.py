@@ -492,7 +492,9 @@ def run_batch(slugs: list[str], bdir: Path, *, crates: Path, target: Path, jobs:
     (bdir / "Cargo.toml").write_text(
         f"# written by scripts/corpus.py\n[workspace]\nresolver = \"2\"\nmembers = [\n{member_list}]\n",
         encoding="utf-8")
-    env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_TERM_COLOR="never")
+    # One-off checks: incremental state and debug info would only cost time and disk.
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0",
+               CARGO_PROFILE_DEV_DEBUG="0")
     cmd = ["cargo", "check", "--workspace", "--keep-going", "--message-format=json", "-j", str(jobs)]
     t0 = time.monotonic()
     with open(bdir / "check.jsonl", "wb") as out_f, open(bdir / "check.stderr", "wb") as err_f:
