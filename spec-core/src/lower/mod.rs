@@ -6,6 +6,8 @@ mod ops;
 pub(crate) mod schema;
 mod split;
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
@@ -130,6 +132,7 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
             _ => vec![],
         };
         reserve(&mut lw, &components);
+        lw.poly_children = polymorphic_children(&lw, &components);
         for c in &components {
             lw.named(c, View::Both);
         }
@@ -248,6 +251,34 @@ fn break_alias_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// Schemas that extend a component with a `discriminator` through `allOf` (OpenAPI's inheritance
+/// style: `Dog: allOf: [$ref: Pet, {...}]`), keyed by the parent, in component order. A reference
+/// to such a parent means "the parent or any of its children, chosen by the discriminator".
+fn polymorphic_children(lw: &Lowerer<'_>, components: &[Origin]) -> HashMap<Origin, Vec<Origin>> {
+    let mut children: HashMap<Origin, Vec<Origin>> = HashMap::new();
+    for child in components {
+        let Some(Value::Object(obj)) = lw.value(child) else { continue };
+        let Some(Value::Array(members)) = obj.get("allOf") else { continue };
+        for member in members {
+            let Some(reference) = member.get("$ref").and_then(Value::as_str) else { continue };
+            let Ok(target) = lw.refs.resolve(lw.src, child.file, reference) else { continue };
+            let parent = target.origin();
+            if parent == *child || !components.contains(&parent) {
+                continue;
+            }
+            let is_polymorphic = lw.value(&parent).and_then(Value::as_object).is_some_and(|p| {
+                p.get("discriminator").and_then(|d| d.get("propertyName")).is_some_and(Value::is_string)
+                    && !p.contains_key("oneOf")
+                    && !p.contains_key("anyOf")
+            });
+            if is_polymorphic {
+                children.entry(parent).or_default().push(child.clone());
+            }
+        }
+    }
+    children
 }
 
 /// Rust type aliases cannot recurse, even through a `Vec` or a map (`Tree = BTreeMap<String, Tree>`).

@@ -118,6 +118,8 @@ pub(crate) struct Lowerer<'s> {
     /// repeats the same `$select` enum in thousands of operations) becomes one type, named after
     /// its first occurrence. Keyed by file too, since relative `$ref`s inside resolve per file.
     by_content: HashMap<(FileId, View, ContentHash), TypeId>,
+    /// Components extending a discriminated parent through `allOf`, by parent.
+    pub poly_children: HashMap<Origin, Vec<Origin>>,
     pub diags: Diagnostics,
     pub split: SplitTable,
     depth: usize,
@@ -143,6 +145,7 @@ impl<'s> Lowerer<'s> {
             reserved: HashMap::new(),
             by_origin: HashMap::new(),
             by_content: HashMap::new(),
+            poly_children: HashMap::new(),
             diags: Diagnostics::default(),
             split,
             depth: 0,
@@ -266,6 +269,8 @@ impl<'s> Lowerer<'s> {
         let kind = if let Some(reference) = ref_of(v) {
             self.ref_siblings(target, v);
             TypeKind::Alias(strip_nullable(self.named_ref(target, reference, view)))
+        } else if let Some(kind) = self.polymorphic(target, v, &name, view) {
+            kind
         } else {
             match self.shape(target, v, &name, view) {
                 Shape::Ref(r) => TypeKind::Alias(r),
@@ -274,6 +279,58 @@ impl<'s> Lowerer<'s> {
         };
         self.types[id.0].kind = kind;
         id
+    }
+
+    /// A discriminated parent that other components extend through `allOf` becomes a tagged union
+    /// of itself (as `<Name>Base`, its own properties) and each child. A child that adds nothing
+    /// (`allOf: [$ref: Parent]` alone) is the base under another tag.
+    fn polymorphic(&mut self, target: &Origin, v: &'s Value, name: &str, view: View) -> Option<TypeKind> {
+        let children = self.poly_children.get(target)?.clone();
+        let obj = v.as_object()?;
+        let discriminator = obj.get("discriminator")?.as_object()?;
+        let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let base_name = self.type_names.claim(format!("{name}Base"), false);
+        let base_id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name: base_name.clone(),
+            spec_name: None,
+            origin: target.clone(),
+            docs: Docs::default(),
+            examples: vec![],
+            view,
+            kind: TypeKind::Alias(TypeRef::Any),
+        });
+        self.types[base_id.0].kind = match self.object_shape(target, obj, &base_name, view) {
+            Shape::Def(kind) => kind,
+            Shape::Ref(r) => TypeKind::Alias(r),
+        };
+        let mut scope = Scope::default();
+        let mut variants =
+            vec![UnionVariant { name: scope.claim(base_name, false), ty: TypeRef::Named(base_id), tags: vec![] }];
+        let mut targets = vec![Some((target.clone(), spec_name_of(self.src, target)))];
+        let mut base_aliases = Vec::new();
+        for child in children {
+            let Some(child_value) = self.value(&child) else { continue };
+            let adds_nothing = child_value.as_object().is_some_and(|c| {
+                !c.contains_key("properties")
+                    && !c.contains_key("additionalProperties")
+                    && c.get("allOf")
+                        .and_then(Value::as_array)
+                        .is_some_and(|members| members.iter().filter(|m| !is_annotation_only(m)).count() == 1)
+            });
+            if adds_nothing {
+                base_aliases.push(spec_name_of(self.src, &child));
+                continue;
+            }
+            let ty = strip_nullable(self.named(&child, view));
+            let TypeRef::Named(id) = ty else { continue };
+            let variant_name = scope.claim(self.types[id.0].name.clone(), false);
+            variants.push(UnionVariant { name: variant_name, ty, tags: vec![] });
+            targets.push(Some((child.clone(), spec_name_of(self.src, &child))));
+        }
+        self.assign_tags(target, discriminator, &targets, &mut variants);
+        variants[0].tags.extend(base_aliases);
+        Some(TypeKind::Union(UnionDef { variants, discriminator: Some(Discriminator { property }), any_of: false }))
     }
 
     /// 3.1 allows keywords beside `$ref`; annotations are fine, shaping keywords are not merged.
