@@ -1,14 +1,14 @@
 //! `cargo spec-gen`: the command-line front end. It parses arguments into `spec_codegen::Options`
 //! and runs the one pipeline (load → IR → generate → write); it holds no generation logic.
 
-mod render;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use spec_codegen::pipeline::{self, Deny, Failure};
 use spec_codegen::{Options, Parts};
 use spec_core::diag::{Diagnostic, Diagnostics, Severity};
+use spec_core::render;
 
 #[derive(Parser)]
 #[command(
@@ -48,7 +48,7 @@ struct GenerateArgs {
     report: Option<PathBuf>,
     /// Treat these as errors.
     #[arg(long, value_enum)]
-    deny: Vec<Deny>,
+    deny: Vec<DenyArg>,
     /// Map a string format to a Rust type, e.g. `date-time=String` or `uuid=::uuid::Uuid`.
     #[arg(long = "map-format", value_name = "FORMAT=TYPE")]
     map_format: Vec<String>,
@@ -66,7 +66,7 @@ struct ValidateArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Deny {
+enum DenyArg {
     Approximations,
     Warnings,
 }
@@ -107,88 +107,59 @@ fn generate(args: GenerateArgs) -> ExitCode {
         }
     }
     options.extra_derives = args.derives.clone();
+    let deny = Deny {
+        approximations: args.deny.contains(&DenyArg::Approximations),
+        warnings: args.deny.contains(&DenyArg::Warnings),
+    };
 
-    let mut diags = Diagnostics::default();
-    let mut timings: Vec<(&'static str, std::time::Duration)> = Vec::new();
     let started = std::time::Instant::now();
-    let mut clock = started;
-    let mut lap = |stage: &'static str, timings: &mut Vec<_>| {
-        let now = std::time::Instant::now();
-        timings.push((stage, now - clock));
-        clock = now;
-    };
-    let loaded = spec_core::load_sources(&args.spec, &mut diags);
-    lap("load", &mut timings);
-    let ir = match &loaded {
-        Some(loaded) if !diags.has_errors() => spec_core::build_ir(loaded, &mut diags),
-        _ => None,
-    };
-    lap("ir", &mut timings);
-    if let Some(loaded) = &loaded {
-        loaded.sources.locate_all(diags.iter_mut());
-    }
-    let (loaded, ir) = match (loaded, ir) {
-        (Some(loaded), Some(ir)) if !diags.has_errors() => (loaded, ir),
-        (loaded, _) => {
-            return report_failure(&args.spec, &diags, loaded.as_ref().map(|l| &l.sources), args.report.as_deref());
+    let run = match pipeline::run(&args.spec, &options, deny) {
+        Ok(run) => run,
+        Err(failure) => {
+            eprint!("{}", failure.render(&args.spec));
+            if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (&args.report, &failure) {
+                let _ = write_report(path, diagnostics, sources.as_ref());
+            }
+            let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
+            return ExitCode::from(if usage { 2 } else { 1 });
         }
     };
-    let output = match spec_codegen::generate(&ir, &loaded.sources, &options) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(if matches!(e, spec_codegen::GenerateError::PartUnavailable(_)) { 2 } else { 1 });
-        }
-    };
-    timings.extend(output.timings.iter().copied());
-    let mut gen_diags = output.diagnostics;
-    loaded.sources.locate_all(gen_diags.iter_mut());
-    diags.extend(gen_diags);
-    let all: Vec<&Diagnostic> = diags.iter().collect();
-    for d in all.iter().filter(|d| d.severity == Severity::Warning) {
-        eprint!("{}", render::human(d, Some(&loaded.sources)));
+    let sources = &run.loaded.sources;
+    for d in run.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+        eprint!("{}", render::human(d, Some(sources)));
     }
     if let Some(path) = &args.report {
-        if let Err(e) = write_report(path, &all, Some(&loaded.sources)) {
+        if let Err(e) = write_report(path, &run.diagnostics, Some(sources)) {
             eprintln!("error: cannot write report `{}`: {e}", path.display());
             return ExitCode::from(1);
         }
     }
-    let denied: Vec<&&Diagnostic> = all
-        .iter()
-        .filter(|d| {
-            (d.severity == Severity::Approximation && args.deny.contains(&Deny::Approximations))
-                || (d.severity == Severity::Warning && args.deny.contains(&Deny::Warnings))
-        })
-        .collect();
-    if !denied.is_empty() {
-        for d in &denied {
-            eprint!("{}", render::human(d, Some(&loaded.sources)));
-        }
-        eprintln!("error: {} diagnostic(s) denied by --deny; nothing written", denied.len());
-        return ExitCode::from(1);
-    }
     let write_started = std::time::Instant::now();
     let written = match &args.crate_name {
-        Some(name) => spec_codegen::write_crate(&args.out, name, &output_with(&output.code, &output.dependencies)),
-        None => spec_codegen::write_if_changed(&args.out, &output.code)
+        Some(name) => spec_codegen::write_crate(&args.out, name, &run.output),
+        None => spec_codegen::write_if_changed(&args.out, &run.output.code)
             .map_err(|source| spec_codegen::GenerateError::Io { path: args.out.display().to_string(), source }),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    timings.push(("write", write_started.elapsed()));
     if std::env::var_os("SPEC_GEN_TIMINGS").is_some() {
-        for (stage, time) in &timings {
+        let write = ("write", write_started.elapsed());
+        for (stage, time) in run.timings.iter().chain([&write]) {
             eprintln!("timing: {stage} {:.1} ms", time.as_secs_f64() * 1e3);
         }
         eprintln!("timing: total {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     }
-    eprintln!("spec-gen: wrote {}: {}", args.out.display(), render::summary(ir.types.len(), ir.operations.len(), &all));
+    let all: Vec<&Diagnostic> = run.diagnostics.iter().collect();
+    eprintln!(
+        "spec-gen: wrote {}: {}",
+        args.out.display(),
+        render::summary(run.ir.types.len(), run.ir.operations.len(), &all)
+    );
     // The process ends here: freeing a large spec's IR and sources one allocation at a time costs
     // a tenth of the run on the biggest specs and gains nothing.
-    std::mem::forget((ir, loaded, output.code));
+    std::mem::forget(run);
     ExitCode::SUCCESS
 }
 
@@ -207,15 +178,6 @@ fn parse_crate_name(name: &str) -> Result<String, String> {
         return Err(format!("`{name}` is reserved"));
     }
     Ok(name.to_owned())
-}
-
-fn output_with(code: &str, deps: &[spec_codegen::Dependency]) -> spec_codegen::Output {
-    spec_codegen::Output {
-        code: code.to_owned(),
-        dependencies: deps.to_vec(),
-        diagnostics: Diagnostics::default(),
-        timings: vec![],
-    }
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {
@@ -248,26 +210,9 @@ fn validate(args: ValidateArgs) -> ExitCode {
     if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-fn report_failure(
-    spec: &std::path::Path,
-    diags: &Diagnostics,
-    sources: Option<&spec_core::SourceSet>,
-    report: Option<&std::path::Path>,
-) -> ExitCode {
-    for d in diags.iter().filter(|d| d.severity != Severity::Approximation) {
-        eprint!("{}", render::human(d, sources));
-    }
-    if let Some(path) = report {
-        let all: Vec<&Diagnostic> = diags.iter().collect();
-        let _ = write_report(path, &all, sources);
-    }
-    eprintln!("error: {} error(s) in `{}`; nothing written", diags.count(Severity::Error), spec.display());
-    ExitCode::from(1)
-}
-
 fn write_report(
     path: &std::path::Path,
-    diags: &[&Diagnostic],
+    diags: &Diagnostics,
     sources: Option<&spec_core::SourceSet>,
 ) -> std::io::Result<()> {
     let list: Vec<serde_json::Value> = diags.iter().map(|d| render::json(d, sources)).collect();

@@ -7,6 +7,7 @@
 pub mod deps;
 mod docs;
 pub mod options;
+pub mod pipeline;
 mod support;
 mod typeref;
 mod types;

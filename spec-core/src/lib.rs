@@ -11,6 +11,7 @@ pub mod locate;
 pub mod lower;
 pub mod pattern;
 pub mod refs;
+pub mod render;
 pub mod source;
 pub mod yaml;
 

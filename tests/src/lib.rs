@@ -4,9 +4,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use spec_codegen::{Options, Output};
-use spec_core::ir::Ir;
-use spec_core::{Diagnostics, Loaded, SourceSet};
+use spec_codegen::Options;
+use spec_core::{Diagnostics, SourceSet};
 
 /// The folder of the fixture specs.
 pub fn fixtures_dir() -> PathBuf {
@@ -30,35 +29,15 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("multifile", "multifile/openapi.yaml"),
 ];
 
-/// A spec run through the whole pipeline.
-pub struct Generated {
-    pub loaded: Loaded,
-    pub ir: Ir,
-    pub output: Output,
-    /// IR and generator diagnostics together, located.
-    pub diagnostics: Diagnostics,
-}
+pub use spec_codegen::pipeline::Generated;
 
-/// Loads, lowers and generates `spec` with default options; panics (failing the test) with the
-/// rendered diagnostics when the spec has errors.
+/// Runs the pipeline on `spec` with default options, as the CLI does; panics (failing the test)
+/// with the rendered diagnostics when the spec has errors.
 pub fn generate(spec: &Path) -> Generated {
-    let mut diags = Diagnostics::default();
-    let compiled = spec_core::load(spec, &mut diags);
-    let (Some(loaded), Some(ir)) = (compiled.loaded, compiled.ir) else {
-        panic!("{} did not load:\n{}", spec.display(), render_diagnostics(&diags, None));
-    };
-    assert!(
-        !diags.has_errors(),
-        "{} has errors:\n{}",
-        spec.display(),
-        render_diagnostics(&diags, Some(&loaded.sources))
-    );
-    let output = spec_codegen::generate(&ir, &loaded.sources, &Options::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let mut generator_diags = output.diagnostics.clone();
-    loaded.sources.locate_all(generator_diags.iter_mut());
-    diags.extend(generator_diags);
-    Generated { loaded, ir, output, diagnostics: diags }
+    match spec_codegen::pipeline::run(spec, &Options::default(), Default::default()) {
+        Ok(generated) => generated,
+        Err(failure) => panic!("{}", failure.render(spec)),
+    }
 }
 
 /// One line per diagnostic: severity, code, file:line:col, pointer and message. Stable, so it can

@@ -1,16 +1,20 @@
-//! Diagnostics for people (with the spec line they point at) and for tools (JSON).
+//! Diagnostics for people (with the spec line they point at) and for tools (JSON). Every front end
+//! (CLI, build.rs builder, proc macro) shows diagnostics through these functions.
 
 use std::fmt::Write as _;
 
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceSet;
 use serde_json::json;
-use spec_core::diag::{Diagnostic, Severity};
-use spec_core::source::SourceSet;
 
 /// `error[code]: message`, the file:line:column, the JSON pointer, the source line and any help.
 pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
     let mut out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
     if let Some(origin) = &d.origin {
-        let file = sources.map(|s| s.shown(origin.file)).unwrap_or_else(|| "<spec>".into());
+        let file = sources
+            .filter(|s| (origin.file.0 as usize) < s.files.len())
+            .map(|s| s.shown(origin.file))
+            .unwrap_or_else(|| "<spec>".into());
         match d.position {
             Some(p) if p.line > 0 => {
                 let _ = writeln!(out, "  --> {file}:{}:{}", p.line, p.column);
@@ -28,7 +32,9 @@ pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
         }
         if let (Some(sources), Some(p)) = (sources, d.position) {
             if p.line > 0 {
-                if let Some(line) = sources.file(origin.file).text.lines().nth(p.line - 1) {
+                if let Some(line) =
+                    sources.files.get(origin.file.0 as usize).and_then(|f| f.text.lines().nth(p.line - 1))
+                {
                     let shown: String = line.chars().take(160).collect();
                     let _ = writeln!(out, "{:>4} | {}", p.line, shown);
                     let pad: String = line
@@ -49,7 +55,10 @@ pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
 
 /// One JSON object per diagnostic, for `--report` and `--format json`.
 pub fn json(d: &Diagnostic, sources: Option<&SourceSet>) -> serde_json::Value {
-    let file = d.origin.as_ref().and_then(|o| sources.map(|s| s.shown(o.file)));
+    let file = d
+        .origin
+        .as_ref()
+        .and_then(|o| sources.filter(|s| (o.file.0 as usize) < s.files.len()).map(|s| s.shown(o.file)));
     json!({
         "severity": d.severity.as_str(),
         "code": d.code,
