@@ -4,6 +4,7 @@
 //! One entry point, [`generate`], serves every front end; they differ only in how they fill
 //! [`Options`] and where they write [`Output::code`].
 
+mod builder;
 pub mod deps;
 mod docs;
 pub mod options;
@@ -21,6 +22,7 @@ use spec_core::diag::Diagnostics;
 use spec_core::ir::Ir;
 use spec_core::source::SourceSet;
 
+pub use builder::{BuildError, Builder};
 pub use deps::Dependency;
 pub use options::{FormatMapping, Options, Parts};
 

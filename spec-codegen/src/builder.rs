@@ -1,0 +1,206 @@
+//! The `build.rs` front end: generate code for one or more specs into `OUT_DIR`, rebuild when any
+//! file the spec reads changes, and fail the build with located diagnostics on spec errors.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     spec_codegen::Builder::new("openapi.yaml").build();
+//! }
+//! // src/lib.rs:  include!(concat!(env!("OUT_DIR"), "/openapi.rs"));
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::{self, Deny};
+use crate::{Options, Parts};
+
+/// Configures and runs generation from a build script.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    specs: Vec<PathBuf>,
+    options: Options,
+    deny: Deny,
+    out_dir: Option<PathBuf>,
+    /// Option errors are kept until `generate`, so the builder methods can chain.
+    invalid: Vec<String>,
+}
+
+/// A build failure, rendered with every diagnostic (file:line:column, JSON pointer, source line).
+#[derive(Debug)]
+pub struct BuildError(pub String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Builder {
+    /// Starts a builder for the spec at `spec`, relative to the crate's manifest directory when
+    /// run by Cargo (as build scripts are).
+    pub fn new(spec: impl AsRef<Path>) -> Self {
+        Builder {
+            specs: vec![spec.as_ref().to_path_buf()],
+            options: Options::default(),
+            deny: Deny::default(),
+            out_dir: None,
+            invalid: Vec::new(),
+        }
+    }
+
+    /// Adds another spec; each becomes its own file in the output folder, named after the spec.
+    pub fn spec(mut self, spec: impl AsRef<Path>) -> Self {
+        self.specs.push(spec.as_ref().to_path_buf());
+        self
+    }
+
+    /// The parts to generate, as a comma list (`"types"`; server, client and tests as they land).
+    pub fn with(mut self, parts: &str) -> Self {
+        match Parts::parse(parts) {
+            Ok(p) => self.options.parts = p,
+            Err(e) => self.invalid.push(e),
+        }
+        self
+    }
+
+    /// Maps a format (`date-time`, `date`, `uuid`) to a Rust type path, e.g. `("date-time", "String")`.
+    pub fn map_format(mut self, format: &str, rust_type: &str) -> Self {
+        if let Err(e) = self.options.formats.set(format, rust_type) {
+            self.invalid.push(e);
+        }
+        self
+    }
+
+    /// Adds a derive to every generated struct and enum, e.g. `"Eq"` or `"schemars::JsonSchema"`.
+    pub fn derive(mut self, path: &str) -> Self {
+        self.options.extra_derives.push(path.to_owned());
+        self
+    }
+
+    /// Fails the build when the generator had to approximate anything.
+    pub fn deny_approximations(mut self) -> Self {
+        self.deny.approximations = true;
+        self
+    }
+
+    /// Fails the build on spec warnings too.
+    pub fn deny_warnings(mut self) -> Self {
+        self.deny.warnings = true;
+        self
+    }
+
+    /// Writes somewhere other than `OUT_DIR` (for tests and tools).
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Generates every spec; returns the files written (or left unchanged). Prints
+    /// `cargo:rerun-if-changed` for every file each spec read, even when it has errors, so fixing
+    /// the spec reruns the build script.
+    pub fn generate(self) -> Result<Vec<PathBuf>, BuildError> {
+        if !self.invalid.is_empty() {
+            return Err(BuildError(format!("error: invalid spec-gen options: {}\n", self.invalid.join("; "))));
+        }
+        let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
+            Some(dir) => dir,
+            None => {
+                return Err(BuildError("error: OUT_DIR is not set; run from a build script or call out_dir()\n".into()));
+            }
+        };
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let mut names: Vec<String> = self.specs.iter().map(|s| output_name(s)).collect();
+        names.sort();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(BuildError(format!(
+                "error: two specs would both be written to `{}`; give them different file names\n",
+                pair[0]
+            )));
+        }
+        let mut written = Vec::new();
+        let mut failures = String::new();
+        for spec in &self.specs {
+            let path = match &manifest_dir {
+                Some(dir) if spec.is_relative() => dir.join(spec),
+                _ => spec.clone(),
+            };
+            println!("cargo:rerun-if-changed={}", path.display());
+            match pipeline::run(&path, &self.options, self.deny) {
+                Ok(run) => {
+                    for file in &run.loaded.sources.files {
+                        println!("cargo:rerun-if-changed={}", file.path.display());
+                    }
+                    for d in run.diagnostics.iter().filter(|d| d.severity == spec_core::Severity::Warning) {
+                        let text = spec_core::render::human(d, Some(&run.loaded.sources));
+                        println!("cargo:warning={}", text.lines().next().unwrap_or_default());
+                    }
+                    if let Some(dir) = &manifest_dir {
+                        missing_dependencies(dir, &run.output.dependencies, &mut failures);
+                    }
+                    let target = out_dir.join(output_name(spec));
+                    crate::write_if_changed(&target, &run.output.code)
+                        .map_err(|e| BuildError(format!("error: cannot write `{}`: {e}\n", target.display())))?;
+                    written.push(target);
+                }
+                Err(failure) => {
+                    if let pipeline::Failure::Spec { sources: Some(sources), .. } = &failure {
+                        for file in &sources.files {
+                            println!("cargo:rerun-if-changed={}", file.path.display());
+                        }
+                    }
+                    failures.push_str(&failure.render(spec));
+                }
+            }
+        }
+        if failures.is_empty() { Ok(written) } else { Err(BuildError(failures)) }
+    }
+
+    /// [`Builder::generate`] for build scripts: on failure, prints the diagnostics and exits with
+    /// status 1, which fails the build and shows them.
+    pub fn build(self) {
+        if let Err(e) = self.generate() {
+            eprint!("{e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The generated code names its crates directly (`::serde`, `::regress`), so the including crate
+/// must depend on them. Missing ones are reported with the lines to add, instead of leaving the
+/// user an "unresolved crate" error inside generated code.
+fn missing_dependencies(manifest_dir: &Path, deps: &[crate::Dependency], failures: &mut String) {
+    let Ok(manifest) = std::fs::read_to_string(manifest_dir.join("Cargo.toml")) else { return };
+    let declared = |name: &str| {
+        manifest.lines().any(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+        })
+    };
+    let missing: Vec<&crate::Dependency> = deps.iter().filter(|d| !declared(d.name)).collect();
+    if !missing.is_empty() {
+        failures.push_str("error: the generated code needs these dependencies in Cargo.toml [dependencies]:\n");
+        failures.push_str(&crate::deps::dependency_table(&missing.into_iter().copied().collect::<Vec<_>>()));
+    }
+}
+
+/// `openapi.yaml` → `openapi.rs`; `specs/pet-store.v2.json` → `pet_store_v2.rs`.
+fn output_name(spec: &Path) -> String {
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    format!("{name}.rs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_are_file_friendly() {
+        assert_eq!(output_name(Path::new("openapi.yaml")), "openapi.rs");
+        assert_eq!(output_name(Path::new("specs/pet-store.v2.json")), "pet_store_v2.rs");
+    }
+}
