@@ -108,7 +108,9 @@ impl Builder {
         let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
             Some(dir) => dir,
             None => {
-                return Err(BuildError("error: OUT_DIR is not set; run from a build script or call out_dir()\n".into()));
+                return Err(BuildError(
+                    "error: OUT_DIR is not set; run from a build script or call out_dir()\n".into(),
+                ));
             }
         };
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);

@@ -35,14 +35,20 @@ pub fn human(d: &Diagnostic, sources: Option<&SourceSet>) -> String {
                 if let Some(line) =
                     sources.files.get(origin.file.0 as usize).and_then(|f| f.text.lines().nth(p.line - 1))
                 {
-                    let shown: String = line.chars().take(160).collect();
-                    let _ = writeln!(out, "{:>4} | {}", p.line, shown);
+                    // A window of the line around the column: minified JSON puts a whole spec
+                    // on one line, and neither it nor a caret padded to its column fits a terminal.
+                    let column = p.column.saturating_sub(1);
+                    let start = column.saturating_sub(60);
+                    let shown: String = line.chars().skip(start).take(160).collect();
+                    let ellipsis = if start > 0 { "…" } else { "" };
+                    let _ = writeln!(out, "{:>4} | {ellipsis}{shown}", p.line);
                     let pad: String = line
                         .chars()
-                        .take(p.column.saturating_sub(1))
+                        .skip(start)
+                        .take(column - start)
                         .map(|c| if c == '\t' { '\t' } else { ' ' })
                         .collect();
-                    let _ = writeln!(out, "     | {pad}^");
+                    let _ = writeln!(out, "     | {ellipsis}{pad}^");
                 }
             }
         }
@@ -85,4 +91,37 @@ pub fn summary(types: usize, operations: usize, diags: &[&Diagnostic]) -> String
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Origin, Position};
+    use crate::source::{FileId, Format, SourceFile, SourceSet};
+
+    #[test]
+    fn long_lines_are_windowed_around_the_column() {
+        let text = format!("{{\"a\": \"{}\", \"b\": 1}}", "x".repeat(1_000_000));
+        let sources = SourceSet {
+            files: vec![SourceFile {
+                path: "spec.json".into(),
+                display: "spec.json".into(),
+                text: text.clone(),
+                format: Format::Json,
+                value: serde_json::Value::Null,
+            }],
+            root_dir: ".".into(),
+            shown_dir: ".".into(),
+        };
+        let column = text.find("\"b\"").unwrap() + 1;
+        let mut d = Diagnostic::warning("x", Origin::new(FileId(0), "/b"), "m");
+        d.position = Some(Position { line: 1, column, offset: column - 1 });
+        let shown = human(&d, Some(&sources));
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("   1 |")).unwrap();
+        let caret = lines.iter().find(|l| l.ends_with('^')).unwrap();
+        let at = caret.chars().count() - 1;
+        assert_eq!(source.chars().nth(at), Some('"'), "caret under the key:\n{source}\n{caret}");
+    }
 }

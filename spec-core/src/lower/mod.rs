@@ -132,7 +132,7 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
             _ => vec![],
         };
         reserve(&mut lw, &components);
-        lw.poly_children = polymorphic_children(&lw, &components);
+        lw.all_of_children = all_of_children(&lw, &components);
         for c in &components {
             lw.named(c, View::Both);
         }
@@ -253,10 +253,12 @@ fn break_alias_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
     }
 }
 
-/// Schemas that extend a component with a `discriminator` through `allOf` (OpenAPI's inheritance
-/// style: `Dog: allOf: [$ref: Pet, {...}]`), keyed by the parent, in component order. A reference
-/// to such a parent means "the parent or any of its children, chosen by the discriminator".
-fn polymorphic_children(lw: &Lowerer<'_>, components: &[Origin]) -> HashMap<Origin, Vec<Origin>> {
+/// Components that extend another component through `allOf` (OpenAPI's inheritance style:
+/// `Dog: allOf: [$ref: Pet, {...}]`), keyed by the parent, in component order. A reference to a
+/// parent with a `discriminator` means "the parent or any of its descendants, chosen by the
+/// discriminator"; see `Lowerer::polymorphic`.
+fn all_of_children(lw: &Lowerer<'_>, components: &[Origin]) -> HashMap<Origin, Vec<Origin>> {
+    let known: std::collections::HashSet<&Origin> = components.iter().collect();
     let mut children: HashMap<Origin, Vec<Origin>> = HashMap::new();
     for child in components {
         let Some(Value::Object(obj)) = lw.value(child) else { continue };
@@ -265,16 +267,11 @@ fn polymorphic_children(lw: &Lowerer<'_>, components: &[Origin]) -> HashMap<Orig
             let Some(reference) = member.get("$ref").and_then(Value::as_str) else { continue };
             let Ok(target) = lw.refs.resolve(lw.src, child.file, reference) else { continue };
             let parent = target.origin();
-            if parent == *child || !components.contains(&parent) {
-                continue;
-            }
-            let is_polymorphic = lw.value(&parent).and_then(Value::as_object).is_some_and(|p| {
-                p.get("discriminator").and_then(|d| d.get("propertyName")).is_some_and(Value::is_string)
-                    && !p.contains_key("oneOf")
-                    && !p.contains_key("anyOf")
-            });
-            if is_polymorphic {
-                children.entry(parent).or_default().push(child.clone());
+            if parent != *child && known.contains(&parent) {
+                let list = children.entry(parent).or_default();
+                if !list.contains(child) {
+                    list.push(child.clone());
+                }
             }
         }
     }

@@ -118,8 +118,8 @@ pub(crate) struct Lowerer<'s> {
     /// repeats the same `$select` enum in thousands of operations) becomes one type, named after
     /// its first occurrence. Keyed by file too, since relative `$ref`s inside resolve per file.
     by_content: HashMap<(FileId, View, ContentHash), TypeId>,
-    /// Components extending a discriminated parent through `allOf`, by parent.
-    pub poly_children: HashMap<Origin, Vec<Origin>>,
+    /// Components extending another component through `allOf`, by parent.
+    pub all_of_children: HashMap<Origin, Vec<Origin>>,
     pub diags: Diagnostics,
     pub split: SplitTable,
     depth: usize,
@@ -145,7 +145,7 @@ impl<'s> Lowerer<'s> {
             reserved: HashMap::new(),
             by_origin: HashMap::new(),
             by_content: HashMap::new(),
-            poly_children: HashMap::new(),
+            all_of_children: HashMap::new(),
             diags: Diagnostics::default(),
             split,
             depth: 0,
@@ -282,13 +282,21 @@ impl<'s> Lowerer<'s> {
     }
 
     /// A discriminated parent that other components extend through `allOf` becomes a tagged union
-    /// of itself (as `<Name>Base`, its own properties) and each child. A child that adds nothing
-    /// (`allOf: [$ref: Parent]` alone) is the base under another tag.
+    /// of itself (as `<Name>Base`, its own properties) and every descendant, each under its own
+    /// tag (mapping honoured, schema names otherwise). Dispatch is flat: a descendant that is a
+    /// discriminated parent itself appears through its base type, so one tag read picks the type.
+    /// A direct child that adds nothing (`allOf: [$ref: Parent]` alone) is the base under its tag.
     fn polymorphic(&mut self, target: &Origin, v: &'s Value, name: &str, view: View) -> Option<TypeKind> {
-        let children = self.poly_children.get(target)?.clone();
+        if !self.all_of_children.contains_key(target) {
+            return None;
+        }
         let obj = v.as_object()?;
+        if obj.contains_key("oneOf") || obj.contains_key("anyOf") {
+            return None;
+        }
         let discriminator = obj.get("discriminator")?.as_object()?;
         let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let descendants = self.descendants(target);
         let base_name = self.type_names.claim(format!("{name}Base"), false);
         let base_id = TypeId(self.types.len());
         self.types.push(TypeDef {
@@ -309,7 +317,7 @@ impl<'s> Lowerer<'s> {
             vec![UnionVariant { name: scope.claim(base_name, false), ty: TypeRef::Named(base_id), tags: vec![] }];
         let mut targets = vec![Some((target.clone(), spec_name_of(self.src, target)))];
         let mut base_aliases = Vec::new();
-        for child in children {
+        for (child, parent) in descendants {
             let Some(child_value) = self.value(&child) else { continue };
             let adds_nothing = child_value.as_object().is_some_and(|c| {
                 !c.contains_key("properties")
@@ -318,19 +326,46 @@ impl<'s> Lowerer<'s> {
                         .and_then(Value::as_array)
                         .is_some_and(|members| members.iter().filter(|m| !is_annotation_only(m)).count() == 1)
             });
-            if adds_nothing {
+            if adds_nothing && parent == *target {
                 base_aliases.push(spec_name_of(self.src, &child));
                 continue;
             }
-            let ty = strip_nullable(self.named(&child, view));
-            let TypeRef::Named(id) = ty else { continue };
+            let TypeRef::Named(mut id) = strip_nullable(self.named(&child, view)) else { continue };
+            // A descendant that is itself polymorphic is dispatched here directly: use its base.
+            if let TypeKind::Union(u) = &self.types[id.0].kind {
+                if u.discriminator.is_some() && self.all_of_children.contains_key(&child) {
+                    if let Some(TypeRef::Named(base)) = u.variants.first().map(|v| &v.ty) {
+                        id = *base;
+                    }
+                }
+            }
             let variant_name = scope.claim(self.types[id.0].name.clone(), false);
-            variants.push(UnionVariant { name: variant_name, ty, tags: vec![] });
+            variants.push(UnionVariant { name: variant_name, ty: TypeRef::Named(id), tags: vec![] });
             targets.push(Some((child.clone(), spec_name_of(self.src, &child))));
         }
         self.assign_tags(target, discriminator, &targets, &mut variants);
         variants[0].tags.extend(base_aliases);
         Some(TypeKind::Union(UnionDef { variants, discriminator: Some(Discriminator { property }), any_of: false }))
+    }
+
+    /// Every component that extends `root` through `allOf`, directly or not, breadth first, with
+    /// the parent it extends.
+    fn descendants(&self, root: &Origin) -> Vec<(Origin, Origin)> {
+        let mut out: Vec<(Origin, Origin)> = Vec::new();
+        let mut seen: HashSet<Origin> = HashSet::from([root.clone()]);
+        let mut next = 0;
+        let mut queue = vec![root.clone()];
+        while next < queue.len() {
+            let parent = queue[next].clone();
+            next += 1;
+            for child in self.all_of_children.get(&parent).into_iter().flatten() {
+                if seen.insert(child.clone()) {
+                    out.push((child.clone(), parent.clone()));
+                    queue.push(child.clone());
+                }
+            }
+        }
+        out
     }
 
     /// 3.1 allows keywords beside `$ref`; annotations are fine, shaping keywords are not merged.
