@@ -114,6 +114,14 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
             }
         }
     }
+    // Mapped formats the spec uses bring their crates (`uri=::url::Url` needs none we know of;
+    // `byte=::uuid::Uuid` would need uuid).
+    for (format, mapping) in &options.formats.others {
+        let used = ir.string_formats.iter().any(|f| f == format) || matches!(format.as_str(), "byte" | "binary");
+        if let Some(dep) = mapping.dependency.filter(|d| used && !dependencies.contains(d)) {
+            dependencies.push(dep);
+        }
+    }
     dependencies.sort();
     let tokens = quote! { #items #module };
     Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })

@@ -65,6 +65,10 @@ pub struct FormatMapping {
     pub date_time: FormatType,
     pub date: FormatType,
     pub uuid: FormatType,
+    /// Every other string format the user mapped (`uri`, `email`, `byte`, `binary`, custom ones),
+    /// by format name. Unmapped formats keep their default: `byte` the support `Base64` type,
+    /// the rest `String`.
+    pub others: std::collections::BTreeMap<String, FormatType>,
 }
 
 impl Default for FormatMapping {
@@ -76,13 +80,15 @@ impl Default for FormatMapping {
             },
             date: FormatType { path: "::chrono::NaiveDate".into(), dependency: Some(crate::deps::CHRONO) },
             uuid: FormatType { path: "::uuid::Uuid".into(), dependency: Some(crate::deps::UUID) },
+            others: std::collections::BTreeMap::new(),
         }
     }
 }
 
 impl FormatMapping {
-    /// Overrides one format (`date-time`, `date` or `uuid`) with a Rust type path; `string` maps it
-    /// to `String`. The path must parse as a Rust type.
+    /// Overrides one string format (`date-time`, `date`, `uuid`, `byte`, `binary`, `uri`, or any
+    /// other name a spec uses) with a Rust type path; `string` maps it to `String`. The path must
+    /// parse as a Rust type, which must (de)serialize from a JSON string.
     pub fn set(&mut self, format: &str, rust_type: &str) -> Result<(), String> {
         let ty = if rust_type == "string" || rust_type == "String" {
             FormatType::std_string()
@@ -95,8 +101,9 @@ impl FormatMapping {
             "date-time" => self.date_time = ty,
             "date" => self.date = ty,
             "uuid" => self.uuid = ty,
+            "" => return Err("the format name is empty".to_owned()),
             other => {
-                return Err(format!("format `{other}` has no configurable mapping; expected date-time, date or uuid"));
+                self.others.insert(other.to_owned(), ty);
             }
         }
         Ok(())

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use spec_core::ir::{Ir, Primitive, TypeId, TypeKind, TypeRef};
 
-use crate::options::FormatMapping;
+use crate::options::{FormatMapping, FormatType};
 
 /// Writes type references; knows the type names and the user's format mapping.
 pub struct Typer<'a> {
@@ -68,11 +68,25 @@ impl<'a> Typer<'a> {
 
     /// Whether any emitted type used `p`.
     pub fn used(&self, p: Primitive) -> bool {
-        self.used.get() & (1 << p as u32) != 0
+        self.used.get() & used_bit(p) != 0
+    }
+
+    /// The user's type for a string format, when they mapped it.
+    pub fn mapped(&self, p: Primitive) -> Option<&FormatType> {
+        let name = match p {
+            Primitive::Base64 => "byte",
+            Primitive::Binary => "binary",
+            Primitive::Formatted(id) => self.ir.string_formats.get(id.0 as usize)?.as_str(),
+            _ => return None,
+        };
+        self.formats.others.get(name)
     }
 
     pub fn primitive(&self, p: Primitive) -> TokenStream {
-        self.used.set(self.used.get() | (1 << p as u32));
+        if let Some(mapped) = self.mapped(p) {
+            return mapped.tokens();
+        }
+        self.used.set(self.used.get() | used_bit(p));
         match p {
             Primitive::Bool => quote!(bool),
             Primitive::I8 => quote!(i8),
@@ -85,13 +99,38 @@ impl<'a> Typer<'a> {
             Primitive::U64 => quote!(u64),
             Primitive::F32 => quote!(f32),
             Primitive::F64 => quote!(f64),
-            Primitive::String | Primitive::Binary => quote!(::std::string::String),
+            Primitive::String | Primitive::Binary | Primitive::Formatted(_) => quote!(::std::string::String),
             Primitive::DateTime => self.formats.date_time.tokens(),
             Primitive::Date => self.formats.date.tokens(),
             Primitive::Uuid => self.formats.uuid.tokens(),
             Primitive::Base64 => quote!(support::Base64),
         }
     }
+}
+
+/// One bit per primitive kind, for [`Typer::used`]; all `Formatted` strings share one.
+fn used_bit(p: Primitive) -> u32 {
+    let index = match p {
+        Primitive::Bool => 0,
+        Primitive::I8 => 1,
+        Primitive::I16 => 2,
+        Primitive::I32 => 3,
+        Primitive::I64 => 4,
+        Primitive::U8 => 5,
+        Primitive::U16 => 6,
+        Primitive::U32 => 7,
+        Primitive::U64 => 8,
+        Primitive::F32 => 9,
+        Primitive::F64 => 10,
+        Primitive::String => 11,
+        Primitive::DateTime => 12,
+        Primitive::Date => 13,
+        Primitive::Uuid => 14,
+        Primitive::Base64 => 15,
+        Primitive::Binary => 16,
+        Primitive::Formatted(_) => 17,
+    };
+    1 << index
 }
 
 /// Types directly contained (stored inline, not behind a Vec or map) by type `id`.

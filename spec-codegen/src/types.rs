@@ -189,6 +189,9 @@ impl<'a> TypesGen<'a> {
         match (ty, value) {
             (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
             (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
+            (TypeRef::Primitive(p @ Primitive::Formatted(_)), Value::String(s)) if self.typer.mapped(*p).is_none() => {
+                Some(quote!(::std::string::String::from(#s)))
+            }
             (TypeRef::Primitive(p), Value::Number(n)) => int_or_float_literal(*p, n),
             (TypeRef::Nullable(_), Value::Null) => Some(quote!(::std::option::Option::None)),
             (TypeRef::Nullable(inner), v) => {
@@ -374,7 +377,8 @@ impl<'a> TypesGen<'a> {
                 }
             };
         }
-        let checks = self.checks(&n.inner, &n.constraints);
+        let constraints = self.applicable_constraints(id, &n.inner, &n.constraints);
+        let checks = self.checks(&n.inner, &constraints);
         self.support.constraint_error = true;
         let inner_str = inner.to_string().replace(' ', "");
         quote! {
@@ -407,6 +411,25 @@ impl<'a> TypesGen<'a> {
     }
 
     /// Statements that return early with a `ConstraintError` when `value` breaks a constraint.
+    /// Length and pattern checks need a `&str`; a string format the user mapped to a type of their
+    /// own has none, so those checks are dropped and the approximation recorded.
+    fn applicable_constraints(&mut self, id: TypeId, inner: &TypeRef, c: &Constraints) -> Constraints {
+        let TypeRef::Primitive(p) = inner else { return c.clone() };
+        let Some(mapped) = self.typer.mapped(*p) else { return c.clone() };
+        if mapped.path == "::std::string::String"
+            || (c.min_length.is_none() && c.max_length.is_none() && c.pattern.is_none())
+        {
+            return c.clone();
+        }
+        let message = format!("length and pattern constraints are not enforced on the mapped type `{}`", mapped.path);
+        self.diags.push(Diagnostic::approximation(
+            "unenforced-constraint",
+            self.typer.ir.ty(id).origin.clone(),
+            message,
+        ));
+        Constraints { min_length: None, max_length: None, pattern: None, ..c.clone() }
+    }
+
     fn checks(&mut self, inner: &TypeRef, c: &Constraints) -> TokenStream {
         let mut out = TokenStream::new();
         let opt_u64 = |v: Option<u64>| match v {

@@ -9,6 +9,10 @@ use serde_json::Value;
 
 pub use crate::diag::Origin;
 
+/// Index into [`Ir::string_formats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FormatId(pub u32);
+
 /// Index into [`Ir::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub usize);
@@ -37,6 +41,8 @@ pub struct Ir {
     pub security_schemes: Vec<SecurityScheme>,
     /// The document-wide default (`security` at the root); operations may override it.
     pub security: Vec<SecurityRequirement>,
+    /// Names of the string formats met (`uri`, `email`, custom ones), indexed by [`FormatId`].
+    pub string_formats: Vec<String>,
 }
 
 impl Ir {
@@ -255,6 +261,9 @@ pub enum Primitive {
     Base64,
     /// `format: binary`: raw bytes (request/response bodies); plain text inside JSON.
     Binary,
+    /// A string with any other `format` (`uri`, `email`, `google-datetime`…): a `String` unless the
+    /// user maps that format to a type of their own.
+    Formatted(FormatId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

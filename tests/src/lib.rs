@@ -47,7 +47,7 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: Option<&SourceSet>) -> S
     for d in diags.iter() {
         let position = d.position.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default();
         let place = match (&d.origin, sources) {
-            (Some(o), Some(s)) => format!("{}{position} #{}", s.shown(o.file), o.pointer),
+            (Some(o), Some(s)) => format!("{}{position} #{}", s.file(o.file).display, o.pointer),
             (Some(o), None) => format!("#{}", o.pointer),
             (None, _) => String::from("(no location)"),
         };

@@ -54,3 +54,32 @@ fn output_is_deterministic() {
         assert_eq!(generate(&path).output.code, generate(&path).output.code, "{file}");
     }
 }
+
+/// `--map-format` for every kind of string format: dedicated ones (date-time), `byte`, and
+/// formats that default to `String` (uri, email); length/pattern checks on a mapped type are
+/// dropped with an approximation, not emitted as code that cannot compile.
+#[test]
+fn formats_mapped() {
+    let mut options = spec_codegen::Options::default();
+    for (format, ty) in [
+        ("date-time", "String"),
+        ("date", "String"),
+        ("uri", "::std::path::PathBuf"),
+        ("byte", "::std::vec::Vec<u8>"),
+        ("email", "String"),
+        ("zip-code", "::std::net::Ipv4Addr"),
+    ] {
+        options.formats.set(format, ty).unwrap();
+    }
+    let spec = fixtures_dir().join("formats.yaml");
+    let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
+        .unwrap_or_else(|f| panic!("{}", f.render(&spec)));
+    let code = &generated.output.code;
+    assert!(code.contains("pub link: ::std::option::Option<::std::path::PathBuf>"), "{code}");
+    assert!(code.contains("pub when: ::std::option::Option<::std::string::String>"), "{code}");
+    assert!(!code.contains("Base64"), "byte is mapped, so no support type: {code}");
+    assert!(!generated.output.dependencies.iter().any(|d| d.name == "chrono"), "date-time and date are Strings");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("formats_mapped.rs", code));
+}

@@ -90,6 +90,7 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
         servers: vec![],
         security_schemes: vec![],
         security: vec![],
+        string_formats: vec![],
     };
     if dialect == Dialect::JsonSchema {
         ir.title = schema::spec_name_of(src, &root_origin);
@@ -156,6 +157,7 @@ pub fn build(src: &SourceSet, refs: &RefTable, diags: &mut Diagnostics) -> Optio
         ir.security_schemes = security_schemes(&mut lw, &root_origin);
     }
     ir.types = std::mem::take(&mut lw.types);
+    ir.string_formats = std::mem::take(&mut lw.string_formats).into_iter().collect();
     diags.extend(std::mem::take(&mut lw.diags));
     break_alias_cycles(&mut ir, diags);
     wrap_recursive_aliases(&mut ir);

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
@@ -118,6 +118,8 @@ pub(crate) struct Lowerer<'s> {
     /// repeats the same `$select` enum in thousands of operations) becomes one type, named after
     /// its first occurrence. Keyed by file too, since relative `$ref`s inside resolve per file.
     by_content: HashMap<(FileId, View, ContentHash), TypeId>,
+    /// String formats met so far, in first-seen order (`Primitive::Formatted` indexes them).
+    pub string_formats: IndexSet<String>,
     /// Components extending another component through `allOf`, by parent.
     pub all_of_children: HashMap<Origin, Vec<Origin>>,
     pub diags: Diagnostics,
@@ -146,6 +148,7 @@ impl<'s> Lowerer<'s> {
             by_origin: HashMap::new(),
             by_content: HashMap::new(),
             all_of_children: HashMap::new(),
+            string_formats: IndexSet::new(),
             diags: Diagnostics::default(),
             split,
             depth: 0,
@@ -826,14 +829,16 @@ impl<'s> Lowerer<'s> {
                 "uuid" => Primitive::Uuid,
                 "byte" => Primitive::Base64,
                 "binary" => Primitive::Binary,
-                f if KNOWN_STRING_FORMATS.contains(&f) => Primitive::String,
                 f => {
-                    self.approx(
-                        at,
-                        "unknown-format",
-                        format!("unknown string format `{f}`; generated as a plain string"),
-                    );
-                    Primitive::String
+                    if !KNOWN_STRING_FORMATS.contains(&f) {
+                        self.approx(
+                            at,
+                            "unknown-format",
+                            format!("unknown string format `{f}`; generated as a plain string unless mapped to a type"),
+                        );
+                    }
+                    let (id, _) = self.string_formats.insert_full(f.to_owned());
+                    Primitive::Formatted(FormatId(id as u32))
                 }
             },
             Some(_) => {
@@ -863,7 +868,7 @@ impl<'s> Lowerer<'s> {
         if c.is_empty() {
             return Shape::Ref(TypeRef::Primitive(primitive));
         }
-        if primitive != Primitive::String {
+        if !matches!(primitive, Primitive::String | Primitive::Formatted(_)) {
             self.approx(
                 at,
                 "unenforced-constraint",
