@@ -181,15 +181,17 @@ fn parse_crate_name(name: &str) -> Result<String, String> {
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {
-    let mut diags = Diagnostics::default();
-    let loaded = spec_core::load_sources(&args.spec, &mut diags);
-    let sources = loaded.as_ref().map(|l| &l.sources);
-    if let Some(loaded) = &loaded {
-        if !diags.has_errors() {
-            spec_core::build_ir(loaded, &mut diags);
+    // The same pipeline as `generate` (nothing written), so validate reports exactly what
+    // generate would: spec errors and warnings, and the generator's approximations too.
+    let (diags, sources) = match pipeline::run(&args.spec, &Options::default(), Deny::default()) {
+        Ok(run) => (run.diagnostics, Some(run.loaded.sources)),
+        Err(Failure::Spec { diagnostics, sources, .. }) => (diagnostics, sources),
+        Err(Failure::Generate(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
         }
-        loaded.sources.locate_all(diags.iter_mut());
-    }
+    };
+    let sources = sources.as_ref();
     match args.format {
         OutputFormat::Human => {
             for d in diags.iter() {

@@ -132,3 +132,17 @@ fn validate_reports_json() {
         run(bin().arg("validate").arg(repo().join("examples/petstore.yaml")).args(["--format", "json"]));
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn validate_reports_what_generate_would() {
+    let spec = repo().join("tests/fixtures/optional_nullable_default.yaml");
+    let out = bin().arg("validate").arg(&spec).args(["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json, serde_json::json!([]), "nothing approximated in this fixture");
+    let spec = repo().join("tests/fixtures/maps.yaml");
+    let out = bin().arg("validate").arg(&spec).args(["--format", "json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["code"], "pattern-properties");
+    assert!(json[0]["file"].as_str().unwrap().ends_with("tests/fixtures/maps.yaml"), "{json}");
+}
