@@ -28,6 +28,9 @@ enum Command {
     Generate(GenerateArgs),
     /// Check a spec and print every diagnostic, without writing code.
     Validate(ValidateArgs),
+    /// Exit 1 with a unified diff when the code at `--out` is not what `generate` would write now
+    /// (drift in CI); takes the same options as `generate`.
+    Check(GenerateArgs),
 }
 
 #[derive(clap::Args)]
@@ -91,25 +94,35 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate(args) => generate(args),
         Command::Validate(args) => validate(args),
+        Command::Check(args) => check(args),
     }
 }
 
-fn generate(args: GenerateArgs) -> ExitCode {
+/// The generator options the arguments ask for, or the usage error.
+fn options_of(args: &GenerateArgs) -> Result<(Options, Deny), String> {
     let mut options = Options { parts: args.parts, ..Options::default() };
     for mapping in &args.map_format {
-        let result = mapping
+        mapping
             .split_once('=')
             .ok_or_else(|| format!("`{mapping}` is not FORMAT=TYPE"))
-            .and_then(|(f, t)| options.formats.set(f, t));
-        if let Err(message) = result {
-            eprintln!("error: --map-format {message}");
-            return ExitCode::from(2);
-        }
+            .and_then(|(f, t)| options.formats.set(f, t))
+            .map_err(|message| format!("--map-format {message}"))?;
     }
     options.extra_derives = args.derives.clone();
     let deny = Deny {
         approximations: args.deny.contains(&DenyArg::Approximations),
         warnings: args.deny.contains(&DenyArg::Warnings),
+    };
+    Ok((options, deny))
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
+    let (options, deny) = match options_of(&args) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
 
     let started = std::time::Instant::now();
@@ -178,6 +191,47 @@ fn parse_crate_name(name: &str) -> Result<String, String> {
         return Err(format!("`{name}` is reserved"));
     }
     Ok(name.to_owned())
+}
+
+fn check(args: GenerateArgs) -> ExitCode {
+    let (options, deny) = match options_of(&args) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let run = match pipeline::run(&args.spec, &options, deny) {
+        Ok(run) => run,
+        Err(failure) => {
+            eprint!("{}", failure.render(&args.spec));
+            let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
+            return ExitCode::from(if usage { 2 } else { 1 });
+        }
+    };
+    let expected = match &args.crate_name {
+        Some(name) => spec_codegen::crate_files(&args.out, name, &run.output),
+        None => vec![(args.out.clone(), run.output.code.clone())],
+    };
+    let mut drifted = 0;
+    for (path, want) in &expected {
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        if have != *want {
+            drifted += 1;
+            let shown = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(have.as_str(), want.as_str());
+            print!("{}", diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")));
+        }
+    }
+    if drifted == 0 {
+        eprintln!("spec-gen: {} is up to date with {}", args.out.display(), args.spec.display());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "error: {drifted} generated file(s) differ from what `cargo spec-gen generate` writes now; regenerate and commit"
+        );
+        ExitCode::from(1)
+    }
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {

@@ -146,3 +146,32 @@ fn validate_reports_what_generate_would() {
     assert_eq!(json[0]["code"], "pattern-properties");
     assert!(json[0]["file"].as_str().unwrap().ends_with("tests/fixtures/maps.yaml"), "{json}");
 }
+
+#[test]
+fn check_finds_drift_and_prints_a_diff() {
+    let dir = tmp("check");
+    let spec = repo().join("examples/petstore.yaml");
+    let out = dir.join("api");
+    let generate = |extra: &[&str]| {
+        run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--crate", "api"]).args(extra))
+    };
+    assert_eq!(generate(&[]).0, 0);
+    let check = |extra: &[&str]| {
+        bin().arg("check").arg(&spec).arg("--out").arg(&out).args(["--crate", "api"]).args(extra).output().unwrap()
+    };
+    let fresh = check(&[]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", String::from_utf8_lossy(&fresh.stderr));
+    assert!(fresh.stdout.is_empty());
+
+    let lib = out.join("src/lib.rs");
+    let edited = std::fs::read_to_string(&lib).unwrap().replace("pub struct Pet {", "pub struct Pet { // edited");
+    std::fs::write(&lib, edited).unwrap();
+    let drift = check(&[]);
+    assert_eq!(drift.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&drift.stdout);
+    assert!(diff.contains("-pub struct Pet { // edited") && diff.contains("+pub struct Pet {"), "{diff}");
+
+    // Different options are drift too: the derive list changes every type.
+    assert_eq!(generate(&[]).0, 0);
+    assert_eq!(check(&["--derive", "Eq"]).status.code(), Some(1));
+}

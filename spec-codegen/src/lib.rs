@@ -150,18 +150,20 @@ fn header(ir: &Ir, sources: &SourceSet) -> String {
     )
 }
 
+/// The files of `output` as a crate in `dir`: Cargo.toml and src/lib.rs, with their contents.
+pub fn crate_files(dir: &Path, crate_name: &str, output: &Output) -> Vec<(std::path::PathBuf, String)> {
+    vec![
+        (dir.join("Cargo.toml"), deps::cargo_toml(crate_name, &output.dependencies)),
+        (dir.join("src").join("lib.rs"), output.code.clone()),
+    ]
+}
+
 /// Writes `output` as a crate in `dir` (Cargo.toml and src/lib.rs), creating folders.
 pub fn write_crate(dir: &Path, crate_name: &str, output: &Output) -> Result<(), GenerateError> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| GenerateError::Io { path, source }
-    };
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).map_err(io(&src))?;
-    let manifest = dir.join("Cargo.toml");
-    write_if_changed(&manifest, &deps::cargo_toml(crate_name, &output.dependencies)).map_err(io(&manifest))?;
-    let lib = src.join("lib.rs");
-    write_if_changed(&lib, &output.code).map_err(io(&lib))?;
+    for (path, contents) in crate_files(dir, crate_name, output) {
+        write_if_changed(&path, &contents)
+            .map_err(|source| GenerateError::Io { path: path.display().to_string(), source })?;
+    }
     Ok(())
 }
 
