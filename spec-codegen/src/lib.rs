@@ -58,21 +58,109 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
             return Err(GenerateError::PartUnavailable(name));
         }
     }
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
-        let now = std::time::Instant::now();
-        timings.push((name, now - clock));
-        clock = now;
+    // Large specs are generated in pieces on all cores: each piece is quoted, parsed and laid out
+    // on its own thread. prettyplease lays out each item independently, so the pieces joined in
+    // id order are byte-identical to laying out the whole file at once, whatever the core count.
+    let chunk = ir.types.len().div_ceil(parallelism()).max(MIN_TYPES_PER_THREAD);
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..ir.types.len()).step_by(chunk.max(1)).map(|start| start..(start + chunk).min(ir.types.len())).collect();
+    let edges = typeref::recursive_edges(ir);
+    let pieces: Vec<Result<Piece, GenerateError>> = if ranges.len() <= 1 {
+        ranges.into_iter().map(|r| piece(ir, sources, options, edges.clone(), r)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .into_iter()
+                .map(|r| {
+                    let edges = edges.clone();
+                    scope.spawn(move || piece(ir, sources, options, edges, r))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| Err(GenerateError::Unparsable("a generator thread panicked".into())))
+                })
+                .collect()
+        })
     };
-    let tokens = generate_tokens(ir, sources, options)?;
-    lap("generate", &mut timings);
-    let file: syn::File = syn::parse2(tokens.tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-    lap("syntax", &mut timings);
-    let body = prettyplease::unparse(&file);
+    let typer = typeref::Typer::with_edges(ir, &options.formats, edges);
+    let mut body = String::new();
+    let mut support = support::SupportNeeds::default();
+    let mut diagnostics = Diagnostics::default();
+    let mut stage = [std::time::Duration::ZERO; 3];
+    for p in pieces {
+        let p = p?;
+        body.push_str(&p.code);
+        support.merge(p.support);
+        diagnostics.extend(p.diagnostics);
+        typer.add_used(p.used);
+        for (total, t) in stage.iter_mut().zip(p.timings) {
+            *total = (*total).max(t);
+        }
+    }
+    let started = std::time::Instant::now();
+    let (module, dependencies) = finish(ir, options, &typer, support);
+    if !module.is_empty() {
+        let file: syn::File = syn::parse2(module).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+        body.push_str(&prettyplease::unparse(&file));
+    }
     let code = format!("{}{}", header(ir, sources), body);
-    lap("format", &mut timings);
-    Ok(Output { code, dependencies: tokens.dependencies, diagnostics: tokens.diagnostics, timings })
+    stage[2] += started.elapsed();
+    let timings = vec![("generate", stage[0]), ("syntax", stage[1]), ("format", stage[2])];
+    Ok(Output { code, dependencies, diagnostics, timings })
+}
+
+/// Below this many types per thread, threads cost more than they save.
+const MIN_TYPES_PER_THREAD: usize = 400;
+
+fn parallelism() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+}
+
+/// One piece of the output: formatted items of a range of types, and what they need.
+struct Piece {
+    code: String,
+    support: support::SupportNeeds,
+    diagnostics: Diagnostics,
+    used: u32,
+    /// generate, syntax, format.
+    timings: [std::time::Duration; 3],
+}
+
+fn piece(
+    ir: &Ir,
+    sources: &SourceSet,
+    options: &Options,
+    edges: std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
+    range: std::ops::Range<usize>,
+) -> Result<Piece, GenerateError> {
+    let t0 = std::time::Instant::now();
+    let typer = typeref::Typer::with_edges(ir, &options.formats, edges);
+    let mut types_gen = types::TypesGen {
+        typer: &typer,
+        sources,
+        support: support::SupportNeeds::default(),
+        diags: Diagnostics::default(),
+        derives: derives(options),
+    };
+    let tokens = types_gen.items_in(range);
+    let t1 = std::time::Instant::now();
+    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    let t2 = std::time::Instant::now();
+    let code = prettyplease::unparse(&file);
+    let t3 = std::time::Instant::now();
+    Ok(Piece {
+        code,
+        support: types_gen.support,
+        diagnostics: types_gen.diags,
+        used: typer.used_bits(),
+        timings: [t1 - t0, t2 - t1, t3 - t2],
+    })
+}
+
+fn derives(options: &Options) -> Vec<TokenStream> {
+    options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect()
 }
 
 /// Unformatted tokens, for the proc macro (which hands tokens to the compiler directly).
@@ -84,16 +172,26 @@ pub struct Tokens {
 
 pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
     let typer = typeref::Typer::new(ir, &options.formats);
-    let derives = options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect();
     let mut types_gen = types::TypesGen {
         typer: &typer,
         sources,
         support: support::SupportNeeds::default(),
         diags: Diagnostics::default(),
-        derives,
+        derives: derives(options),
     };
     let items = types_gen.items();
-    let mut support = types_gen.support;
+    let (module, dependencies) = finish(ir, options, &typer, types_gen.support);
+    let tokens = quote! { #items #module };
+    Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
+}
+
+/// The support module and the dependency list, once every item has been generated.
+fn finish(
+    ir: &Ir,
+    options: &Options,
+    typer: &typeref::Typer<'_>,
+    mut support: support::SupportNeeds,
+) -> (TokenStream, Vec<Dependency>) {
     support.base64 |= typer.used(spec_core::ir::Primitive::Base64);
     let module = support.module();
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
@@ -123,8 +221,7 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
         }
     }
     dependencies.sort();
-    let tokens = quote! { #items #module };
-    Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
+    (module, dependencies)
 }
 
 /// The first lines of every output: tool, version, spec and a hash of every spec file read, so a

@@ -277,6 +277,25 @@ const BASE64: &str = r#"
 "#;
 
 impl SupportNeeds {
+    /// The helpers either needs (generation in several pieces merges their needs).
+    pub fn merge(&mut self, o: SupportNeeds) {
+        self.constraint_error |= o.constraint_error;
+        self.length |= o.length;
+        self.pattern |= o.pattern;
+        self.int_range |= o.int_range;
+        self.float_range |= o.float_range;
+        self.multiple_of_int |= o.multiple_of_int;
+        self.multiple_of_float |= o.multiple_of_float;
+        self.items |= o.items;
+        self.unique |= o.unique;
+        self.one_of_int |= o.one_of_int;
+        self.one_of_json |= o.one_of_json;
+        self.nullable |= o.nullable;
+        self.double_option |= o.double_option;
+        self.tagged |= o.tagged;
+        self.base64 |= o.base64;
+    }
+
     pub fn any(&self) -> bool {
         self.constraint_error || self.nullable || self.double_option || self.tagged || self.base64
     }

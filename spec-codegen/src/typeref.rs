@@ -22,7 +22,22 @@ pub struct Typer<'a> {
 
 impl<'a> Typer<'a> {
     pub fn new(ir: &'a Ir, formats: &'a FormatMapping) -> Self {
-        Typer { ir, formats, boxed: recursive_edges(ir), used: std::cell::Cell::new(0) }
+        Self::with_edges(ir, formats, recursive_edges(ir))
+    }
+
+    /// A typer reusing edges computed once by [`recursive_edges`] (one typer per thread).
+    pub fn with_edges(ir: &'a Ir, formats: &'a FormatMapping, boxed: HashSet<(TypeId, TypeId)>) -> Self {
+        Typer { ir, formats, boxed, used: std::cell::Cell::new(0) }
+    }
+
+    /// The primitives used so far, as bits (see [`Typer::used`]).
+    pub fn used_bits(&self) -> u32 {
+        self.used.get()
+    }
+
+    /// Adds primitives another typer used (when generation ran in several pieces).
+    pub fn add_used(&self, bits: u32) {
+        self.used.set(self.used.get() | bits);
     }
 
     /// Whether `owner` stores `target` behind a `Box` (they are mutually recursive).
@@ -155,7 +170,7 @@ fn direct_children(ir: &Ir, id: TypeId, out: &mut Vec<TypeId>) {
 /// Edges inside a strongly connected component of the direct-containment graph: boxing them
 /// breaks every infinite-size cycle (Tarjan's algorithm, iterative so deep graphs cannot
 /// overflow the stack).
-fn recursive_edges(ir: &Ir) -> HashSet<(TypeId, TypeId)> {
+pub fn recursive_edges(ir: &Ir) -> HashSet<(TypeId, TypeId)> {
     let n = ir.types.len();
     let mut edges: Vec<Vec<TypeId>> = Vec::with_capacity(n);
     for i in 0..n {

@@ -21,10 +21,15 @@ pub struct TypesGen<'a> {
 
 impl<'a> TypesGen<'a> {
     pub fn items(&mut self) -> TokenStream {
+        self.items_in(0..self.typer.ir.types.len())
+    }
+
+    /// The items of the types with ids in `range`, in id order.
+    pub fn items_in(&mut self, range: std::ops::Range<usize>) -> TokenStream {
         let ir = self.typer.ir;
         let mut out = TokenStream::new();
-        for (i, def) in ir.types.iter().enumerate() {
-            out.extend(self.item(TypeId(i), def));
+        for i in range {
+            out.extend(self.item(TypeId(i), &ir.types[i]));
         }
         out
     }
