@@ -139,8 +139,10 @@ impl Builder {
                         let text = spec_core::render::human(d, Some(&run.loaded.sources));
                         println!("cargo:warning={}", text.lines().next().unwrap_or_default());
                     }
-                    if let Some(dir) = &manifest_dir {
-                        missing_dependencies(dir, &run.output.dependencies, &mut failures);
+                    if let Some(missing) =
+                        manifest_dir.as_deref().and_then(|dir| crate::deps::missing(dir, &run.output.dependencies))
+                    {
+                        failures.push_str(&missing);
                     }
                     let target = out_dir.join(output_name(spec));
                     crate::write_if_changed(&target, &run.output.code)
@@ -167,24 +169,6 @@ impl Builder {
             eprint!("{e}");
             std::process::exit(1);
         }
-    }
-}
-
-/// The generated code names its crates directly (`::serde`, `::regress`), so the including crate
-/// must depend on them. Missing ones are reported with the lines to add, instead of leaving the
-/// user an "unresolved crate" error inside generated code.
-fn missing_dependencies(manifest_dir: &Path, deps: &[crate::Dependency], failures: &mut String) {
-    let Ok(manifest) = std::fs::read_to_string(manifest_dir.join("Cargo.toml")) else { return };
-    let declared = |name: &str| {
-        manifest.lines().any(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
-        })
-    };
-    let missing: Vec<&crate::Dependency> = deps.iter().filter(|d| !declared(d.name)).collect();
-    if !missing.is_empty() {
-        failures.push_str("error: the generated code needs these dependencies in Cargo.toml [dependencies]:\n");
-        failures.push_str(&crate::deps::dependency_table(&missing.into_iter().copied().collect::<Vec<_>>()));
     }
 }
 

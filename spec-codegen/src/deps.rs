@@ -49,6 +49,24 @@ pub fn dependency_table(deps: &[Dependency]) -> String {
     out
 }
 
+/// The generated code names its crates directly (`::serde`, `::regress`), so the including crate
+/// must depend on them. When the manifest in `manifest_dir` lacks some, says so with the lines to
+/// add, instead of leaving the user an "unresolved crate" error inside generated code.
+pub fn missing(manifest_dir: &std::path::Path, deps: &[Dependency]) -> Option<String> {
+    let manifest = std::fs::read_to_string(manifest_dir.join("Cargo.toml")).ok()?;
+    let declared = |name: &str| {
+        manifest.lines().any(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+        })
+    };
+    let missing: Vec<Dependency> = deps.iter().filter(|d| !declared(d.name)).copied().collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!("error: the generated code needs these dependencies in Cargo.toml:\n{}", dependency_table(&missing)))
+}
+
 /// A complete Cargo.toml for a generated crate. The empty `[workspace]` keeps the crate
 /// standalone even when written inside another workspace's folder.
 pub fn cargo_toml(crate_name: &str, deps: &[Dependency]) -> String {

@@ -71,10 +71,33 @@ impl Failure {
 
 /// Runs the whole pipeline on the root spec at `spec`.
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
+    let (loaded, ir, mut diagnostics, mut timings) = load_ir(spec)?;
+    let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    timings.extend(output.timings.iter().copied());
+    let generator_diags = std::mem::take(&mut output.diagnostics);
+    let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
+    Ok(Generated { loaded, ir, output, diagnostics, timings })
+}
+
+/// The pipeline for the proc macro: the same steps, ending in tokens the compiler takes directly
+/// instead of formatted text.
+pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
+    let (loaded, ir, mut diagnostics, _) = load_ir(spec)?;
+    let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    let generator_diags = std::mem::take(&mut tokens.diagnostics);
+    let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
+    tokens.diagnostics = diagnostics;
+    Ok((loaded, tokens))
+}
+
+type Timings = Vec<(&'static str, Duration)>;
+
+/// Load and lower: the sources, the IR and their located diagnostics, or the failure.
+fn load_ir(spec: &Path) -> Result<(Loaded, Ir, Diagnostics, Timings), Failure> {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mut lap = |stage: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+    let mut lap = |stage: &'static str, timings: &mut Timings| {
         let now = Instant::now();
         timings.push((stage, now - clock));
         clock = now;
@@ -89,20 +112,25 @@ pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Fail
     if let Some(loaded) = &loaded {
         loaded.sources.locate_all(diagnostics.iter_mut());
     }
-    let (loaded, ir) = match (loaded, ir) {
-        (Some(loaded), Some(ir)) if !diagnostics.has_errors() => (loaded, ir),
-        (loaded, _) => {
-            return Err(Failure::Spec { diagnostics, sources: loaded.map(|l| l.sources), denied: 0 });
-        }
-    };
-    let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
-    timings.extend(output.timings.iter().copied());
-    let mut generator_diags = std::mem::take(&mut output.diagnostics);
+    match (loaded, ir) {
+        (Some(loaded), Some(ir)) if !diagnostics.has_errors() => Ok((loaded, ir, diagnostics, timings)),
+        (loaded, _) => Err(Failure::Spec { diagnostics, sources: loaded.map(|l| l.sources), denied: 0 }),
+    }
+}
+
+/// Adds the generator's diagnostics (located) and applies the deny policy; hands the sources
+/// back, or over to the failure that needs them for rendering.
+fn finish_diagnostics(
+    loaded: Loaded,
+    diagnostics: &mut Diagnostics,
+    mut generator_diags: Diagnostics,
+    deny: Deny,
+) -> Result<Loaded, Failure> {
     loaded.sources.locate_all(generator_diags.iter_mut());
     diagnostics.extend(generator_diags);
     let denied = diagnostics.iter().filter(|d| deny.denies(d)).count();
     if denied > 0 {
-        return Err(Failure::Spec { diagnostics, sources: Some(loaded.sources), denied });
+        return Err(Failure::Spec { diagnostics: std::mem::take(diagnostics), sources: Some(loaded.sources), denied });
     }
-    Ok(Generated { loaded, ir, output, diagnostics, timings })
+    Ok(loaded)
 }

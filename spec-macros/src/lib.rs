@@ -1,0 +1,120 @@
+//! `#[spec_contract]`: the proc-macro front end. It parses its arguments, runs the same pipeline
+//! as the CLI and the build.rs builder, and puts the generated items into the annotated module.
+//!
+//! ```ignore
+//! #[spec_contract("openapi.yaml")]
+//! mod api {}
+//!
+//! #[spec_contract(spec = "openapi.yaml", with = "types")]
+//! pub mod petstore {}
+//! ```
+//!
+//! Paths are relative to the crate's `CARGO_MANIFEST_DIR`. Every file the spec reads is tied to
+//! the module with `include_bytes!`, so editing the spec (or any file it references) rebuilds the
+//! crate. Spec errors become one compile error at the path literal, with the spec's file:line.
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
+
+#[proc_macro_attribute]
+pub fn spec_contract(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let args = match syn::parse::<Args>(attr) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let module = match syn::parse::<syn::ItemMod>(item) {
+        Ok(m) => m,
+        Err(_) => {
+            return syn::Error::new(
+                Span::call_site(),
+                "#[spec_contract] generates into a module: write it on `mod name {}`",
+            )
+            .to_compile_error()
+            .into();
+        }
+    };
+    expand(args, module).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+/// `"path"` or `spec = "path"`, then optional `with = "types,…"`.
+struct Args {
+    spec: LitStr,
+    with: Option<LitStr>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut spec = None;
+        let mut with = None;
+        if input.peek(LitStr) {
+            spec = Some(input.parse::<LitStr>()?);
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        for meta in Punctuated::<Meta, Token![,]>::parse_terminated(input)? {
+            let Meta::NameValue(nv) = &meta else {
+                return Err(syn::Error::new_spanned(meta, "expected `spec = \"...\"` or `with = \"...\"`"));
+            };
+            let Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) = &nv.value else {
+                return Err(syn::Error::new_spanned(&nv.value, "expected a string literal"));
+            };
+            match nv.path.get_ident().map(|i| i.to_string()).as_deref() {
+                Some("spec") if spec.is_none() => spec = Some(value.clone()),
+                Some("with") if with.is_none() => with = Some(value.clone()),
+                Some("spec" | "with") => return Err(syn::Error::new_spanned(&nv.path, "given twice")),
+                _ => return Err(syn::Error::new_spanned(&nv.path, "unknown argument; expected `spec` or `with`")),
+            }
+        }
+        let spec = spec.ok_or_else(|| input.error("missing the spec path: #[spec_contract(\"openapi.yaml\")]"))?;
+        Ok(Args { spec, with })
+    }
+}
+
+/// The compiler prints `error: ` before the message already.
+fn compile_error_text(rendered: &str) -> String {
+    rendered.strip_prefix("error: ").unwrap_or(rendered).trim_end().to_owned()
+}
+
+fn expand(args: Args, module: syn::ItemMod) -> syn::Result<proc_macro2::TokenStream> {
+    if let Some((_, items)) = &module.content {
+        if !items.is_empty() {
+            return Err(syn::Error::new_spanned(&module, "the module must be empty: spec-gen fills it"));
+        }
+    }
+    let mut options = spec_codegen::Options::default();
+    if let Some(with) = &args.with {
+        options.parts = spec_codegen::Parts::parse(&with.value()).map_err(|e| syn::Error::new(with.span(), e))?;
+    }
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let written = PathBuf::from(args.spec.value());
+    let path = manifest_dir.join(&written);
+    let (loaded, tokens) =
+        spec_codegen::pipeline::run_tokens(&path, &options, Default::default()).map_err(|mut failure| {
+            // Name files as the user wrote the path (relative to their manifest), not absolutely.
+            if let spec_codegen::pipeline::Failure::Spec { sources: Some(sources), .. } = &mut failure {
+                sources.shown_dir = written.parent().map(PathBuf::from).unwrap_or_default();
+            }
+            syn::Error::new(args.spec.span(), compile_error_text(&failure.render(&written)))
+        })?;
+    if let Some(missing) = spec_codegen::deps::missing(&manifest_dir, &tokens.dependencies) {
+        return Err(syn::Error::new(args.spec.span(), compile_error_text(&missing)));
+    }
+    // Each file the spec read becomes a compile-time input of this crate.
+    let inputs = loaded.sources.files.iter().map(|f| f.path.display().to_string());
+    let body = tokens.tokens;
+    let syn::ItemMod { attrs, vis, mod_token, ident, .. } = module;
+    Ok(quote! {
+        #(#attrs)*
+        #vis #mod_token #ident {
+            #(const _: &[u8] = include_bytes!(#inputs);)*
+            #body
+        }
+    })
+}

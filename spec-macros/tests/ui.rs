@@ -1,0 +1,9 @@
+//! One compile-fail case per diagnostic the macro can produce, with the exact message users see.
+//! Spec paths in the cases are relative to trybuild's project folder
+//! (`target/tests/trybuild/spec-macros`), hence the `../../../../spec-macros/tests/ui/` prefix.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/*.rs");
+}
