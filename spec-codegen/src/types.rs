@@ -172,7 +172,18 @@ impl<'a> TypesGen<'a> {
     fn default_literal(&mut self, ty: &TypeRef, value: &Value, f: &Field) -> Option<TokenStream> {
         let literal = self.value_literal(ty, value, 0);
         if literal.is_none() {
+            let broken = match ty {
+                TypeRef::Named(id) => match &self.typer.ir.ty(*id).kind {
+                    TypeKind::Newtype(n) => n.constraints.check(value).err(),
+                    _ => None,
+                },
+                _ => None,
+            };
             let message = match ty {
+                _ if broken.is_some() => format!(
+                    "default {value} breaks the property's own constraints ({}); not applied, the field stays optional",
+                    broken.unwrap_or_default()
+                ),
                 TypeRef::Primitive(_) => format!("default {value} does not fit the property's type; not applied"),
                 _ => format!(
                     "default {value} of a structured or constrained type is not applied; the field stays optional"
@@ -232,6 +243,13 @@ impl<'a> TypesGen<'a> {
                     quote!(#enum_name::#variant)
                 }),
                 (TypeKind::Alias(inner), v) => self.value_literal(inner, v, depth + 1),
+                // A constrained newtype: built directly (same module, so the field is visible)
+                // once the value is known to pass the checks its `TryFrom` would run.
+                (TypeKind::Newtype(n), v) if n.constraints.check(v).is_ok() => {
+                    let inner = self.value_literal(&n.inner, v, depth + 1)?;
+                    let name = self.typer.name(*id);
+                    Some(quote!(#name(#inner)))
+                }
                 _ => None,
             },
             _ => None,

@@ -5,6 +5,7 @@
 //! [`load_sources`] (read, parse, follow file refs) → [`build_ir`] (lower schemas and operations).
 //! Each phase collects every problem it finds into [`Diagnostics`]; callers stop between phases.
 
+pub mod constraints;
 pub mod diag;
 pub mod ir;
 pub mod locate;
