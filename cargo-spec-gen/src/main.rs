@@ -108,6 +108,9 @@ fn options_of(args: &GenerateArgs) -> Result<(Options, Deny), String> {
             .and_then(|(f, t)| options.formats.set(f, t))
             .map_err(|message| format!("--map-format {message}"))?;
     }
+    for derive in &args.derives {
+        spec_codegen::options::check_derive(derive).map_err(|e| format!("--derive {e}"))?;
+    }
     options.extra_derives = args.derives.clone();
     let deny = Deny {
         approximations: args.deny.contains(&DenyArg::Approximations),

@@ -76,7 +76,10 @@ impl Builder {
 
     /// Adds a derive to every generated struct and enum, e.g. `"Eq"` or `"schemars::JsonSchema"`.
     pub fn derive(mut self, path: &str) -> Self {
-        self.options.extra_derives.push(path.to_owned());
+        match crate::options::check_derive(path) {
+            Ok(()) => self.options.extra_derives.push(path.to_owned()),
+            Err(e) => self.invalid.push(e),
+        }
         self
     }
 

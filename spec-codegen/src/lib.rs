@@ -137,13 +137,7 @@ fn piece(
 ) -> Result<Piece, GenerateError> {
     let t0 = std::time::Instant::now();
     let typer = typeref::Typer::with_edges(ir, &options.formats, edges);
-    let mut types_gen = types::TypesGen {
-        typer: &typer,
-        sources,
-        support: support::SupportNeeds::default(),
-        diags: Diagnostics::default(),
-        derives: derives(options),
-    };
+    let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let tokens = types_gen.items_in(range);
     let t1 = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
@@ -159,10 +153,6 @@ fn piece(
     })
 }
 
-fn derives(options: &Options) -> Vec<TokenStream> {
-    options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect()
-}
-
 /// Unformatted tokens, for the proc macro (which hands tokens to the compiler directly).
 pub struct Tokens {
     pub tokens: TokenStream,
@@ -172,13 +162,7 @@ pub struct Tokens {
 
 pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
     let typer = typeref::Typer::new(ir, &options.formats);
-    let mut types_gen = types::TypesGen {
-        typer: &typer,
-        sources,
-        support: support::SupportNeeds::default(),
-        diags: Diagnostics::default(),
-        derives: derives(options),
-    };
+    let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
     let (module, dependencies) = finish(ir, options, &typer, types_gen.support);
     let tokens = quote! { #items #module };

@@ -110,6 +110,11 @@ impl FormatMapping {
     }
 }
 
+/// Checks an extra derive given by the user: it must be a path (`Eq`, `schemars::JsonSchema`).
+pub fn check_derive(path: &str) -> Result<(), String> {
+    syn::parse_str::<syn::Path>(path).map(|_| ()).map_err(|e| format!("`{path}` is not a derive path: {e}"))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub parts: Parts,

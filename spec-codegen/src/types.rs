@@ -20,6 +20,12 @@ pub struct TypesGen<'a> {
 }
 
 impl<'a> TypesGen<'a> {
+    pub fn new(typer: &'a Typer<'a>, sources: &'a SourceSet, options: &crate::Options) -> Self {
+        // Front ends check derive paths (`options::check_derive`); one that does not lex is skipped.
+        let derives = options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect();
+        TypesGen { typer, sources, support: SupportNeeds::default(), diags: Diagnostics::default(), derives }
+    }
+
     pub fn items(&mut self) -> TokenStream {
         self.items_in(0..self.typer.ir.types.len())
     }
