@@ -40,6 +40,8 @@ pub fn doc_attrs(docs: &Docs, origin: Option<(&SourceSet, &Origin)>) -> TokenStr
 fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // rustdoc refuses a bare carriage return in a doc comment; old Mac line ends become lines.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -61,4 +63,15 @@ fn sanitize(text: &str) -> Vec<String> {
         out.push("```".to_owned());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carriage_returns_become_line_breaks() {
+        assert_eq!(sanitize("a\rb\r\nc"), ["a", "b", "c"]);
+        assert_eq!(sanitize("```\rx\r```"), ["```text", "x", "```"]);
+    }
 }
