@@ -374,6 +374,9 @@ impl<'s> Lowerer<'s> {
     /// 3.1 allows keywords beside `$ref`; annotations are fine, shaping keywords are not merged.
     fn ref_siblings(&mut self, at: &Origin, v: &Value) {
         if let Value::Object(m) = v {
+            if m.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")) {
+                return;
+            }
             // `type` beside a `$ref` mostly restates the target's type (1,592 corpus cases):
             // only a type that disagrees with the target's is worth a note.
             let target_type = ref_of(v)
