@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use spec_codegen::pipeline::{self, Deny, Failure};
+use spec_codegen::pipeline::{self, Deny, Failure, Generated};
 use spec_codegen::{Options, Parts};
 use spec_core::diag::{Diagnostic, Diagnostics, Severity};
 use spec_core::render;
@@ -119,26 +119,37 @@ fn options_of(args: &GenerateArgs) -> Result<(Options, Deny), String> {
     Ok((options, deny))
 }
 
-fn generate(args: GenerateArgs) -> ExitCode {
-    let (options, deny) = match options_of(&args) {
-        Ok(o) => o,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
+/// What `generate` and `check` share: options from the arguments (exit 2 when they are bad) and
+/// the pipeline run (on failure: diagnostics shown, `--report` written, exit 1, or 2 for a part
+/// that is not available yet).
+fn run_pipeline(args: &GenerateArgs) -> Result<Generated, ExitCode> {
+    let (options, deny) = options_of(args).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })?;
+    pipeline::run(&args.spec, &options, deny).map_err(|failure| {
+        eprint!("{}", failure.render(&args.spec));
+        if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (&args.report, &failure) {
+            let _ = write_report(path, diagnostics, sources.as_ref());
         }
-    };
+        let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
+        ExitCode::from(if usage { 2 } else { 1 })
+    })
+}
 
+/// The files `generate` writes for these arguments: one module file, or a crate's two files.
+fn output_files(args: &GenerateArgs, output: &spec_codegen::Output) -> Vec<(PathBuf, String)> {
+    match &args.crate_name {
+        Some(name) => spec_codegen::crate_files(&args.out, name, output),
+        None => vec![(args.out.clone(), output.code.clone())],
+    }
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
     let started = std::time::Instant::now();
-    let run = match pipeline::run(&args.spec, &options, deny) {
+    let run = match run_pipeline(&args) {
         Ok(run) => run,
-        Err(failure) => {
-            eprint!("{}", failure.render(&args.spec));
-            if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (&args.report, &failure) {
-                let _ = write_report(path, diagnostics, sources.as_ref());
-            }
-            let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
-            return ExitCode::from(if usage { 2 } else { 1 });
-        }
+        Err(code) => return code,
     };
     let sources = &run.loaded.sources;
     for d in run.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
@@ -151,14 +162,11 @@ fn generate(args: GenerateArgs) -> ExitCode {
         }
     }
     let write_started = std::time::Instant::now();
-    let written = match &args.crate_name {
-        Some(name) => spec_codegen::write_crate(&args.out, name, &run.output),
-        None => spec_codegen::write_if_changed(&args.out, &run.output.code)
-            .map_err(|source| spec_codegen::GenerateError::Io { path: args.out.display().to_string(), source }),
-    };
-    if let Err(e) = written {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
+    for (path, contents) in output_files(&args, &run.output) {
+        if let Err(e) = spec_codegen::write_if_changed(&path, &contents) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return ExitCode::from(1);
+        }
     }
     if std::env::var_os("SPEC_GEN_TIMINGS").is_some() {
         let write = ("write", write_started.elapsed());
@@ -173,8 +181,8 @@ fn generate(args: GenerateArgs) -> ExitCode {
         args.out.display(),
         render::summary(run.ir.types.len(), run.ir.operations.len(), &all)
     );
-    // The process ends here: freeing a large spec's IR and sources one allocation at a time costs
-    // a tenth of the run on the biggest specs and gains nothing.
+    // The process ends here: freeing a large spec's IR and sources one allocation at a time takes
+    // noticeable time on the biggest specs and gains nothing.
     std::mem::forget(run);
     ExitCode::SUCCESS
 }
@@ -197,27 +205,12 @@ fn parse_crate_name(name: &str) -> Result<String, String> {
 }
 
 fn check(args: GenerateArgs) -> ExitCode {
-    let (options, deny) = match options_of(&args) {
-        Ok(o) => o,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let run = match pipeline::run(&args.spec, &options, deny) {
+    let run = match run_pipeline(&args) {
         Ok(run) => run,
-        Err(failure) => {
-            eprint!("{}", failure.render(&args.spec));
-            let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
-            return ExitCode::from(if usage { 2 } else { 1 });
-        }
-    };
-    let expected = match &args.crate_name {
-        Some(name) => spec_codegen::crate_files(&args.out, name, &run.output),
-        None => vec![(args.out.clone(), run.output.code.clone())],
+        Err(code) => return code,
     };
     let mut drifted = 0;
-    for (path, want) in &expected {
+    for (path, want) in &output_files(&args, &run.output) {
         let have = std::fs::read_to_string(path).unwrap_or_default();
         if have != *want {
             drifted += 1;

@@ -133,11 +133,18 @@ impl Builder {
                 _ => spec.clone(),
             };
             println!("cargo:rerun-if-changed={}", path.display());
-            match pipeline::run(&path, &self.options, self.deny) {
+            let result = pipeline::run(&path, &self.options, self.deny);
+            // Every file the spec read, also when it failed, so fixing any of them reruns us.
+            let sources = match &result {
+                Ok(run) => Some(&run.loaded.sources),
+                Err(pipeline::Failure::Spec { sources, .. }) => sources.as_ref(),
+                Err(pipeline::Failure::Generate(_)) => None,
+            };
+            for file in sources.into_iter().flat_map(|s| &s.files) {
+                println!("cargo:rerun-if-changed={}", file.path.display());
+            }
+            match result {
                 Ok(run) => {
-                    for file in &run.loaded.sources.files {
-                        println!("cargo:rerun-if-changed={}", file.path.display());
-                    }
                     for d in run.diagnostics.iter().filter(|d| d.severity == spec_core::Severity::Warning) {
                         let text = spec_core::render::human(d, Some(&run.loaded.sources));
                         println!("cargo:warning={}", text.lines().next().unwrap_or_default());
@@ -152,14 +159,7 @@ impl Builder {
                         .map_err(|e| BuildError(format!("error: cannot write `{}`: {e}\n", target.display())))?;
                     written.push(target);
                 }
-                Err(failure) => {
-                    if let pipeline::Failure::Spec { sources: Some(sources), .. } = &failure {
-                        for file in &sources.files {
-                            println!("cargo:rerun-if-changed={}", file.path.display());
-                        }
-                    }
-                    failures.push_str(&failure.render(spec));
-                }
+                Err(failure) => failures.push_str(&failure.render(spec)),
             }
         }
         if failures.is_empty() { Ok(written) } else { Err(BuildError(failures)) }

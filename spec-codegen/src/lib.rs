@@ -64,18 +64,13 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
     let chunk = ir.types.len().div_ceil(parallelism()).max(MIN_TYPES_PER_THREAD);
     let ranges: Vec<std::ops::Range<usize>> =
         (0..ir.types.len()).step_by(chunk.max(1)).map(|start| start..(start + chunk).min(ir.types.len())).collect();
-    let edges = typeref::recursive_edges(ir);
+    let edges = &typeref::recursive_edges(ir);
     let pieces: Vec<Result<Piece, GenerateError>> = if ranges.len() <= 1 {
-        ranges.into_iter().map(|r| piece(ir, sources, options, edges.clone(), r)).collect()
+        ranges.into_iter().map(|r| piece(ir, sources, options, edges, r)).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .into_iter()
-                .map(|r| {
-                    let edges = edges.clone();
-                    scope.spawn(move || piece(ir, sources, options, edges, r))
-                })
-                .collect();
+            let handles: Vec<_> =
+                ranges.into_iter().map(|r| scope.spawn(move || piece(ir, sources, options, edges, r))).collect();
             handles
                 .into_iter()
                 .map(|h| {
@@ -84,9 +79,9 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
                 .collect()
         })
     };
-    let typer = typeref::Typer::with_edges(ir, &options.formats, edges);
     let mut body = String::new();
     let mut support = support::SupportNeeds::default();
+    let mut used = typeref::UsedPrimitives::default();
     let mut diagnostics = Diagnostics::default();
     let mut stage = [std::time::Duration::ZERO; 3];
     for p in pieces {
@@ -94,13 +89,13 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         body.push_str(&p.code);
         support.merge(p.support);
         diagnostics.extend(p.diagnostics);
-        typer.add_used(p.used);
+        used |= p.used;
         for (total, t) in stage.iter_mut().zip(p.timings) {
             *total = (*total).max(t);
         }
     }
     let started = std::time::Instant::now();
-    let (module, dependencies) = finish(ir, options, &typer, support);
+    let (module, dependencies) = finish(ir, options, used, support);
     if !module.is_empty() {
         let file: syn::File = syn::parse2(module).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
         body.push_str(&prettyplease::unparse(&file));
@@ -123,7 +118,7 @@ struct Piece {
     code: String,
     support: support::SupportNeeds,
     diagnostics: Diagnostics,
-    used: u32,
+    used: typeref::UsedPrimitives,
     /// generate, syntax, format.
     timings: [std::time::Duration; 3],
 }
@@ -132,11 +127,11 @@ fn piece(
     ir: &Ir,
     sources: &SourceSet,
     options: &Options,
-    edges: std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
+    edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
     range: std::ops::Range<usize>,
 ) -> Result<Piece, GenerateError> {
     let t0 = std::time::Instant::now();
-    let typer = typeref::Typer::with_edges(ir, &options.formats, edges);
+    let typer = typeref::Typer::new(ir, &options.formats, edges);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let tokens = types_gen.items_in(range);
     let t1 = std::time::Instant::now();
@@ -148,7 +143,7 @@ fn piece(
         code,
         support: types_gen.support,
         diagnostics: types_gen.diags,
-        used: typer.used_bits(),
+        used: typer.used(),
         timings: [t1 - t0, t2 - t1, t3 - t2],
     })
 }
@@ -161,10 +156,11 @@ pub struct Tokens {
 }
 
 pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
-    let typer = typeref::Typer::new(ir, &options.formats);
+    let edges = typeref::recursive_edges(ir);
+    let typer = typeref::Typer::new(ir, &options.formats, &edges);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
-    let (module, dependencies) = finish(ir, options, &typer, types_gen.support);
+    let (module, dependencies) = finish(ir, options, typer.used(), types_gen.support);
     let tokens = quote! { #items #module };
     Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
 }
@@ -173,10 +169,10 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
 fn finish(
     ir: &Ir,
     options: &Options,
-    typer: &typeref::Typer<'_>,
+    used: typeref::UsedPrimitives,
     mut support: support::SupportNeeds,
 ) -> (TokenStream, Vec<Dependency>) {
-    support.base64 |= typer.used(spec_core::ir::Primitive::Base64);
+    support.base64 |= used.contains(spec_core::ir::Primitive::Base64);
     let module = support.module();
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
     if support.pattern {
@@ -191,7 +187,7 @@ fn finish(
         (spec_core::ir::Primitive::Uuid, &options.formats.uuid),
     ] {
         if let Some(dep) = mapping.dependency {
-            if typer.used(primitive) && !dependencies.contains(&dep) {
+            if used.contains(primitive) && !dependencies.contains(&dep) {
                 dependencies.push(dep);
             }
         }

@@ -13,31 +13,17 @@ use crate::options::{FormatMapping, FormatType};
 pub struct Typer<'a> {
     pub ir: &'a Ir,
     pub formats: &'a FormatMapping,
-    /// (container, contained) pairs that close a cycle of direct containment.
-    boxed: HashSet<(TypeId, TypeId)>,
+    /// (container, contained) pairs that close a cycle of direct containment, computed once per
+    /// output by [`recursive_edges`] and shared by every thread's typer.
+    boxed: &'a HashSet<(TypeId, TypeId)>,
     /// Primitives written so far, one bit each: decides the support helpers and dependencies the
     /// output needs from what was actually emitted, not from a second walk that could miss a case.
     used: std::cell::Cell<u32>,
 }
 
 impl<'a> Typer<'a> {
-    pub fn new(ir: &'a Ir, formats: &'a FormatMapping) -> Self {
-        Self::with_edges(ir, formats, recursive_edges(ir))
-    }
-
-    /// A typer reusing edges computed once by [`recursive_edges`] (one typer per thread).
-    pub fn with_edges(ir: &'a Ir, formats: &'a FormatMapping, boxed: HashSet<(TypeId, TypeId)>) -> Self {
+    pub fn new(ir: &'a Ir, formats: &'a FormatMapping, boxed: &'a HashSet<(TypeId, TypeId)>) -> Self {
         Typer { ir, formats, boxed, used: std::cell::Cell::new(0) }
-    }
-
-    /// The primitives used so far, as bits (see [`Typer::used`]).
-    pub fn used_bits(&self) -> u32 {
-        self.used.get()
-    }
-
-    /// Adds primitives another typer used (when generation ran in several pieces).
-    pub fn add_used(&self, bits: u32) {
-        self.used.set(self.used.get() | bits);
     }
 
     /// Whether `owner` stores `target` behind a `Box` (they are mutually recursive).
@@ -81,9 +67,9 @@ impl<'a> Typer<'a> {
         }
     }
 
-    /// Whether any emitted type used `p`.
-    pub fn used(&self, p: Primitive) -> bool {
-        self.used.get() & used_bit(p) != 0
+    /// The primitives used so far (see [`UsedPrimitives`]).
+    pub fn used(&self) -> UsedPrimitives {
+        UsedPrimitives(self.used.get())
     }
 
     /// The user's type for a string format, when they mapped it.
@@ -123,7 +109,24 @@ impl<'a> Typer<'a> {
     }
 }
 
-/// One bit per primitive kind, for [`Typer::used`]; all `Formatted` strings share one.
+/// The primitives an output's types use, one bit each: they decide the support helpers and the
+/// dependencies the output needs. Pieces generated on several threads are merged with `|=`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UsedPrimitives(u32);
+
+impl UsedPrimitives {
+    pub fn contains(self, p: Primitive) -> bool {
+        self.0 & used_bit(p) != 0
+    }
+}
+
+impl std::ops::BitOrAssign for UsedPrimitives {
+    fn bitor_assign(&mut self, other: Self) {
+        self.0 |= other.0;
+    }
+}
+
+/// One bit per primitive kind, for [`UsedPrimitives`]; all `Formatted` strings share one.
 fn used_bit(p: Primitive) -> u32 {
     let index = match p {
         Primitive::Bool => 0,

@@ -374,26 +374,28 @@ impl<'s> Lowerer<'s> {
     /// 3.1 allows keywords beside `$ref`; annotations are fine, shaping keywords are not merged.
     fn ref_siblings(&mut self, at: &Origin, v: &Value) {
         if let Value::Object(m) = v {
-            if m.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")) {
-                return;
-            }
-            // `type` beside a `$ref` mostly restates the target's type (1,592 corpus cases):
-            // only a type that disagrees with the target's is worth a note.
-            let target_type = ref_of(v)
-                .and_then(|r| self.refs.resolve(self.src, at.file, r).ok())
-                .and_then(|t| self.value(&t.origin()))
-                .map(|t| t.get("type"));
-            let restates_type = |sibling: Option<&Value>| match target_type {
-                Some(None) => true,
-                Some(Some(t)) => sibling == Some(t),
-                None => false,
-            };
-            let shaping: Vec<&str> = m
+            let mut shaping: Vec<&str> = m
                 .keys()
                 .map(String::as_str)
                 .filter(|k| *k != "$ref" && !ANNOTATIONS.contains(k) && !k.starts_with("x-"))
-                .filter(|k| *k != "type" || !restates_type(m.get("type")))
                 .collect();
+            // `type` beside a `$ref` mostly restates the target's type (1,592 corpus cases):
+            // only a type that disagrees with the target's is worth a note. The target is looked
+            // up only then, not for every `$ref`.
+            if shaping.contains(&"type") {
+                let target_type = ref_of(v)
+                    .and_then(|r| self.refs.resolve(self.src, at.file, r).ok())
+                    .and_then(|t| self.value(&t.origin()))
+                    .map(|t| t.get("type"));
+                let restates = match target_type {
+                    Some(None) => true,
+                    Some(Some(t)) => m.get("type") == Some(t),
+                    None => false,
+                };
+                if restates {
+                    shaping.retain(|k| *k != "type");
+                }
+            }
             if !shaping.is_empty() {
                 self.approx(
                     at,
