@@ -92,6 +92,7 @@ fn deeply_nested_inline_schemas_degrade_with_a_report() {
     }
     let (text, _, generated) = run(&[("spec.yaml", &spec(&format!("    Deep: {schema}\n")))]);
     assert!(generated, "{text}");
+    assert!(text.contains("Approximation[too-deep]"), "the cut is reported:\n{text}");
 }
 
 #[test]
