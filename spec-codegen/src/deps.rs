@@ -25,6 +25,16 @@ pub const REGRESS: Dependency =
     Dependency { name: "regress", version: "=0.12.0", features: &[], default_features: true };
 pub const BASE64: Dependency = Dependency { name: "base64", version: "=0.22.1", features: &[], default_features: true };
 
+pub const AXUM: Dependency =
+    Dependency { name: "axum", version: "=0.8.9", features: &["multipart"], default_features: true };
+pub const FORM_URLENCODED: Dependency =
+    Dependency { name: "form_urlencoded", version: "=1.2.2", features: &[], default_features: true };
+pub const PERCENT_ENCODING: Dependency =
+    Dependency { name: "percent-encoding", version: "=2.3.2", features: &[], default_features: true };
+
+/// What the `server` part's code and runtime use, beside serde.
+pub const SERVER: [Dependency; 5] = [AXUM, BASE64, FORM_URLENCODED, PERCENT_ENCODING, REGRESS];
+
 /// Guesses the crate a user-supplied type path needs (`::time::OffsetDateTime` → none known).
 pub fn for_path(path: &str) -> Option<Dependency> {
     let first = path.trim_start_matches("::").split("::").next()?;

@@ -9,6 +9,7 @@ pub mod deps;
 mod docs;
 pub mod options;
 pub mod pipeline;
+mod server;
 mod support;
 mod typeref;
 mod types;
@@ -51,9 +52,7 @@ pub enum GenerateError {
 
 /// Generates the parts `options` asks for.
 pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Output, GenerateError> {
-    for (wanted, name) in
-        [(options.parts.server, "server"), (options.parts.client, "client"), (options.parts.tests, "tests")]
-    {
+    for (wanted, name) in [(options.parts.client, "client"), (options.parts.tests, "tests")] {
         if wanted {
             return Err(GenerateError::PartUnavailable(name));
         }
@@ -95,7 +94,11 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         }
     }
     let started = std::time::Instant::now();
+    let (server, server_diags, server_used) = server_module(ir, sources, options, edges);
+    diagnostics.extend(server_diags);
+    used |= server_used;
     let (module, dependencies) = finish(ir, options, used, support);
+    let module = quote!(#module #server);
     if !module.is_empty() {
         let file: syn::File = syn::parse2(module).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
         body.push_str(&prettyplease::unparse(&file));
@@ -160,9 +163,30 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     let typer = typeref::Typer::new(ir, &options.formats, &edges);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
-    let (module, dependencies) = finish(ir, options, typer.used(), types_gen.support);
-    let tokens = quote! { #items #module };
-    Ok(Tokens { tokens, dependencies, diagnostics: types_gen.diags })
+    let (server, server_diags, server_used) = server_module(ir, sources, options, &edges);
+    let mut used = typer.used();
+    used |= server_used;
+    let (module, dependencies) = finish(ir, options, used, types_gen.support);
+    let tokens = quote! { #items #module #server };
+    let mut diagnostics = types_gen.diags;
+    diagnostics.extend(server_diags);
+    Ok(Tokens { tokens, dependencies, diagnostics })
+}
+
+/// The `server` module and the runtime it calls, when the options ask for a server.
+fn server_module(
+    ir: &Ir,
+    sources: &SourceSet,
+    options: &Options,
+    edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
+) -> (TokenStream, Diagnostics, typeref::UsedPrimitives) {
+    if !options.parts.server {
+        return (TokenStream::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
+    }
+    let typer = typeref::Typer::new(ir, &options.formats, edges);
+    let (module, diags, used) = server::ServerGen::new(&typer, sources).module();
+    let runtime = server::runtime_module();
+    (quote!(#runtime #module), diags, used)
 }
 
 /// The support module and the dependency list, once every item has been generated.
@@ -175,10 +199,13 @@ fn finish(
     support.base64 |= used.contains(spec_core::ir::Primitive::Base64);
     let module = support.module();
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
-    if support.pattern {
+    if options.parts.server {
+        dependencies.extend(deps::SERVER);
+    }
+    if support.pattern && !dependencies.contains(&deps::REGRESS) {
         dependencies.push(deps::REGRESS);
     }
-    if support.base64 {
+    if support.base64 && !dependencies.contains(&deps::BASE64) {
         dependencies.push(deps::BASE64);
     }
     for (primitive, mapping) in [

@@ -19,11 +19,18 @@ pub struct Typer<'a> {
     /// Primitives written so far, one bit each: decides the support helpers and dependencies the
     /// output needs from what was actually emitted, not from a second walk that could miss a case.
     used: std::cell::Cell<u32>,
+    /// Path from the module being written to the types' module (`super::` inside `server`).
+    prefix: TokenStream,
 }
 
 impl<'a> Typer<'a> {
     pub fn new(ir: &'a Ir, formats: &'a FormatMapping, boxed: &'a HashSet<(TypeId, TypeId)>) -> Self {
-        Typer { ir, formats, boxed, used: std::cell::Cell::new(0) }
+        Typer { ir, formats, boxed, used: std::cell::Cell::new(0), prefix: TokenStream::new() }
+    }
+
+    /// A typer for code in a child module of the types (`server`, `client`), naming them `super::X`.
+    pub fn for_child_module(&self) -> Typer<'a> {
+        Typer { prefix: quote!(super::), used: std::cell::Cell::new(0), ..*self }
     }
 
     /// Whether `owner` stores `target` behind a `Box` (they are mutually recursive).
@@ -37,9 +44,11 @@ impl<'a> Typer<'a> {
 
     /// The Rust type of `ty` used inside the item `owner` (boxed where it would recurse).
     pub fn rust(&self, owner: Option<TypeId>, ty: &TypeRef) -> TokenStream {
+        let prefix = &self.prefix;
         match ty {
             TypeRef::Named(id) => {
                 let name = self.name(*id);
+                let name = quote!(#prefix #name);
                 match owner {
                     Some(o) if self.boxed.contains(&(o, *id)) => quote!(::std::boxed::Box<#name>),
                     _ => quote!(#name),
@@ -104,7 +113,10 @@ impl<'a> Typer<'a> {
             Primitive::DateTime => self.formats.date_time.tokens(),
             Primitive::Date => self.formats.date.tokens(),
             Primitive::Uuid => self.formats.uuid.tokens(),
-            Primitive::Base64 => quote!(support::Base64),
+            Primitive::Base64 => {
+                let prefix = &self.prefix;
+                quote!(#prefix support::Base64)
+            }
         }
     }
 }
