@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod mock;
 use spec_codegen::pipeline::{self, Deny, Failure, Generated};
 use spec_codegen::{Options, Parts};
 use spec_core::diag::{Diagnostic, Diagnostics, Severity};
@@ -31,6 +33,39 @@ enum Command {
     /// Exit 1 with a unified diff when the code at `--out` is not what `generate` would write now
     /// (drift in CI); takes the same options as `generate`.
     Check(GenerateArgs),
+    /// Write a user-owned starting point once (never overwrites an existing file).
+    Scaffold(ScaffoldArgs),
+    /// Serve the spec's generated mock server on 127.0.0.1: examples or synthesized data for every
+    /// operation, every request validated. Builds the server in a cache folder the first time.
+    Mock(MockArgs),
+}
+
+#[derive(clap::Args)]
+struct ScaffoldArgs {
+    /// What to scaffold.
+    #[arg(value_enum)]
+    kind: ScaffoldKind,
+    spec: PathBuf,
+    /// The file to write; refused when it exists.
+    #[arg(long)]
+    out: PathBuf,
+    /// The path of the generated `server` module in your crate.
+    #[arg(long, default_value = "crate::api::server")]
+    server_path: String,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ScaffoldKind {
+    /// An implementation of the server trait, one method per operation.
+    Server,
+}
+
+#[derive(clap::Args)]
+struct MockArgs {
+    spec: PathBuf,
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
 }
 
 #[derive(clap::Args)]
@@ -43,7 +78,7 @@ struct GenerateArgs {
     /// Write a complete crate with this package name into `--out`.
     #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
-    /// Comma list of parts: types (server, client and tests are coming).
+    /// Comma list of parts: types, server (client and tests are coming).
     #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
     parts: Parts,
     /// Write every diagnostic (approximations included) to this JSON file.
@@ -95,6 +130,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(args),
         Command::Validate(args) => validate(args),
         Command::Check(args) => check(args),
+        Command::Scaffold(args) => scaffold(args),
+        Command::Mock(args) => mock::run(&args.spec, args.port),
     }
 }
 
@@ -260,6 +297,46 @@ fn validate(args: ValidateArgs) -> ExitCode {
         }
     }
     if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn scaffold(args: ScaffoldArgs) -> ExitCode {
+    if args.out.exists() {
+        eprintln!(
+            "error: `{}` exists; scaffold writes a new file only, so your code is never overwritten",
+            args.out.display()
+        );
+        return ExitCode::from(1);
+    }
+    let options = Options { parts: Parts { types: true, server: true, ..Parts::default() }, ..Options::default() };
+    let run = match pipeline::run(&args.spec, &options, Deny::default()) {
+        Ok(run) => run,
+        Err(failure) => {
+            eprint!("{}", failure.render(&args.spec));
+            return ExitCode::from(1);
+        }
+    };
+    let code = match spec_codegen::scaffold_server(&run.ir, &run.loaded.sources, &options, &args.server_path) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.out)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, code.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("error: cannot write `{}`: {e}", args.out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "spec-gen: wrote {} ({} operations to implement)",
+        args.out.display(),
+        run.ir.operations.iter().filter(|o| !o.webhook).count()
+    );
+    ExitCode::SUCCESS
 }
 
 fn write_report(

@@ -324,6 +324,8 @@ pub fn parse_query(schema: &Schema, spec: &ParamSpec, pairs: &[(String, String)]
                 .collect();
             Ok(if items.is_empty() { None } else { Some(array_of(schema, node, &items)) })
         }
+        // `status=` is ambiguous (an empty list and a list of one empty string serialize alike);
+        // it is read as the empty list, as RFC 6570 expands it.
         Shape::Array => Ok(first.map(|raw| array_of(schema, node, &split_list(raw, separator)))),
         Shape::Object => match spec.style {
             Style::DeepObject => parse_deep_object(schema, spec, pairs),
@@ -1555,7 +1557,12 @@ impl Synth<'_> {
     }
 
     fn list(&mut self, item: NodeId, checks: &[&Checks], depth: usize) -> Value {
-        let count = checks.iter().filter_map(|c| c.min_items).max().unwrap_or(0).min(MAX_SYNTH_ITEMS) as usize;
+        // Near the root, one item even when none is required: a mock's list should show data.
+        // Deeper down, only what is required, so recursive schemas stay small.
+        let floor = if depth < 3 { 1 } else { 0 };
+        let max = checks.iter().filter_map(|c| c.max_items).min().unwrap_or(u64::MAX);
+        let min = checks.iter().filter_map(|c| c.min_items).max().unwrap_or(0);
+        let count = min.max(floor.min(max)).min(MAX_SYNTH_ITEMS) as usize;
         if count == 0 {
             return Value::Array(Vec::new());
         }
@@ -1705,7 +1712,11 @@ fn synth_integer(kind: IntKind, checks: &[&Checks]) -> i128 {
             high = high.min(bound);
         }
     }
-    let start = if 0 < low {
+    // 1 rather than 0 when allowed: ids and counts in real specs often start at 1, and a mock's
+    // id is fed back into path parameters (`minimum: 1`) by clients and stateful testers.
+    let start = if (low..=high).contains(&1) {
+        1
+    } else if 0 < low {
         low
     } else if 0 > high {
         high

@@ -279,7 +279,7 @@ impl Incoming {
                 return None;
             }
         }
-        match ::serde_json::from_value::<T>(value) {
+        match ::serde_json::from_value::<T>(integral(value)) {
             Ok(value) => Some(value),
             Err(e) => {
                 self.problem(location, spec.name, String::new(), e.to_string());
@@ -354,7 +354,7 @@ impl Incoming {
             }
             return None;
         }
-        match ::serde_json::from_value(value) {
+        match ::serde_json::from_value(integral(value)) {
             Ok(value) => Some(value),
             Err(e) => {
                 self.status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -422,13 +422,29 @@ impl Incoming {
                 }
             }
         }
-        // Text parts are checked like a form; file parts only for presence.
+        // Text parts are checked like a form, parts sent as JSON as the JSON they hold; file
+        // parts only for presence.
         let mut pairs = Vec::new();
+        let mut json_parts = Vec::new();
         for part in &parts {
+            let is_json = part.content_type.as_deref().is_some_and(|t| {
+                let t = essence(t);
+                t == "application/json" || t.ends_with("+json")
+            });
             let text = if part.file_name.is_some() { "file".to_owned() } else { String::from_utf8_lossy(&part.data).into_owned() };
+            if is_json && part.file_name.is_none() {
+                if let Ok(value) = ::serde_json::from_str::<Value>(&text) {
+                    json_parts.push((part.name.clone(), value));
+                }
+            }
             pairs.push((part.name.clone(), text));
         }
-        let value = super::schema::parse_form(schema, node, &pairs);
+        let mut value = super::schema::parse_form(schema, node, &pairs);
+        if let Value::Object(members) = &mut value {
+            for (name, json) in json_parts {
+                members.insert(name, json);
+            }
+        }
         let violations: Vec<_> = schema
             .validate(node, &value)
             .into_iter()
@@ -502,6 +518,26 @@ impl Incoming {
             })
             .collect()
     }
+}
+
+/// `3.0` → `3`, everywhere in `value`. JSON Schema counts a number with a zero fraction as an
+/// integer (validation accepted it), but serde's integer types refuse floats; float fields take
+/// integers, so the conversion is lossless for every target type.
+fn integral(mut value: Value) -> Value {
+    fn walk(value: &mut Value, depth: usize) {
+        match value {
+            Value::Number(n) if n.is_f64() => {
+                if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    *value = Value::from(f as i64);
+                }
+            }
+            Value::Array(items) if depth < 128 => items.iter_mut().for_each(|v| walk(v, depth + 1)),
+            Value::Object(members) if depth < 128 => members.values_mut().for_each(|v| walk(v, depth + 1)),
+            _ => {}
+        }
+    }
+    walk(&mut value, 0);
+    value
 }
 
 /// Which body media type was sent.

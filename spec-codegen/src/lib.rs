@@ -189,6 +189,27 @@ fn server_module(
     (quote!(#runtime #module), diags, used)
 }
 
+/// The implementation skeleton of the server trait, formatted, for the user to own.
+/// `server_path` is the path of the generated `server` module in the user's crate (`crate::api::server`).
+pub fn scaffold_server(
+    ir: &Ir,
+    sources: &SourceSet,
+    options: &Options,
+    server_path: &str,
+) -> Result<String, GenerateError> {
+    let path: syn::Path = syn::parse_str(server_path)
+        .map_err(|e| GenerateError::Unparsable(format!("`{server_path}` is not a module path: {e}")))?;
+    let edges = typeref::recursive_edges(ir);
+    let typer = typeref::Typer::new(ir, &options.formats, &edges);
+    let tokens = server::ServerGen::new(&typer, sources).scaffold(&path);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    Ok(format!(
+        "//! The implementation of {}, started by `cargo spec-gen scaffold server`; edit freely.\n\n{}",
+        ir.title.replace(['\n', '\r'], " "),
+        prettyplease::unparse(&file)
+    ))
+}
+
 /// The support module and the dependency list, once every item has been generated.
 fn finish(
     ir: &Ir,

@@ -948,6 +948,7 @@ fn query_arrays() {
     assert_eq!(query(Style::Form, true, LIST_I64, "id[]=3&id[]=4"), Ok(Some(json!([3, 4]))));
     assert_eq!(query(Style::Form, true, LIST_I64, "x=3"), Ok(None));
     assert_eq!(query(Style::Form, false, LIST_I64, "id=3,4,5"), Ok(Some(json!([3, 4, 5]))));
+    // `id=` is the empty list (RFC 6570); a list of one empty string would look the same.
     assert_eq!(query(Style::Form, false, LIST_I64, "id="), Ok(Some(json!([]))));
     assert_eq!(query(Style::Form, false, LIST_I64, "x=1"), Ok(None));
     assert_eq!(query(Style::SpaceDelimited, false, LIST_I64, "id=3%204%205"), Ok(Some(json!([3, 4, 5]))));
@@ -1040,7 +1041,7 @@ fn form_bodies() {
 #[test]
 fn synthesized_values() {
     assert_eq!(SCHEMA.synthesize(BOOL), json!(false));
-    assert_eq!(SCHEMA.synthesize(I64), json!(0));
+    assert_eq!(SCHEMA.synthesize(I64), json!(1));
     assert_eq!(SCHEMA.synthesize(BOUNDED), json!(3));
     assert_eq!(SCHEMA.synthesize(EVEN), json!(10));
     assert_eq!(SCHEMA.synthesize(NEG_RANGE), json!(-5));
@@ -1055,20 +1056,21 @@ fn synthesized_values() {
     assert_eq!(SCHEMA.synthesize(KIND_WORD), json!("cat"));
     assert_eq!(SCHEMA.synthesize(COUNTRY), json!("AA"));
     assert_eq!(SCHEMA.synthesize(ALLOWED), json!(1));
-    assert_eq!(SCHEMA.synthesize(LIST_I64), json!([]));
+    // One item near the root even without minItems: mock lists show data.
+    assert_eq!(SCHEMA.synthesize(LIST_I64), json!([1]));
     assert_eq!(SCHEMA.synthesize(UNIQUE_STRS), json!(["string", "string1"]));
     assert_eq!(SCHEMA.synthesize(UNIQUE_EVENS), json!([10, 12, 14, 16, 18]));
     assert_eq!(SCHEMA.synthesize(PET), json!({"name": "string"}));
     assert_eq!(SCHEMA.synthesize(ANIMAL), json!({"kind": "cat", "meows": false}));
     assert_eq!(SCHEMA.synthesize(CAT_OR_DOG), json!({"kind": "string", "meows": false}));
     assert_eq!(SCHEMA.synthesize(MAP_I64), json!({}));
-    assert_eq!(SCHEMA.synthesize(SMALL_MAP), json!({"key1": 0}));
-    assert_eq!(SCHEMA.synthesize(WIDE_STRUCT), json!({"a": 0, "key1": false, "key2": false}));
-    assert_eq!(SCHEMA.synthesize(TUPLE), json!(["string", 0]));
-    assert_eq!(SCHEMA.synthesize(NULL_I64), json!(0));
-    assert_eq!(SCHEMA.synthesize(OWNER), json!({"id": 0, "pets": []}));
-    // Optional recursion is cut.
-    assert_eq!(SCHEMA.synthesize(DEEP), json!([]));
+    assert_eq!(SCHEMA.synthesize(SMALL_MAP), json!({"key1": 1}));
+    assert_eq!(SCHEMA.synthesize(WIDE_STRUCT), json!({"a": 1, "key1": false, "key2": false}));
+    assert_eq!(SCHEMA.synthesize(TUPLE), json!(["string", 1]));
+    assert_eq!(SCHEMA.synthesize(NULL_I64), json!(1));
+    assert_eq!(SCHEMA.synthesize(OWNER), json!({"id": 1, "pets": [{"name": "string"}]}));
+    // Recursion through lists stops after a few levels (one item each near the root).
+    assert_eq!(SCHEMA.synthesize(DEEP), json!([[[[]]]]));
     assert_eq!(SCHEMA.synthesize(OPEN_RANGE), json!(1.75));
 }
 
@@ -1108,7 +1110,7 @@ fn synthesized_values_conform() {
     assert_eq!(SCHEMA.synthesize(SMALL_OBJECT), json!({"key1": null}));
     assert_eq!(SCHEMA.synthesize(TAGGED_ANY), json!({"kind": "string", "meows": false, "type": "a"}));
     let needy = SCHEMA.synthesize(NEEDY);
-    assert_eq!(needy["maybe"], json!(0));
+    assert_eq!(needy["maybe"], json!(1));
     assert_eq!(needy["zip"], json!("00000"));
     assert_eq!(needy["animal"], json!({"kind": "cat", "meows": false}));
     assert!(needy.get("optional").is_none());

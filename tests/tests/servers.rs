@@ -17,6 +17,7 @@ use spec_core::ir::{Ir, MediaKind, Method, ParamLocation, Primitive, SecurityKin
 /// (crate suffix, spec, test file in fixtures/servers): `oas:` paths are inside the oas-examples package.
 const SERVERS: &[(&str, &str, &str)] = &[
     ("petstore", "examples/petstore.yaml", "petstore"),
+    ("server_names", "tests/fixtures/server_names.yaml", "server_names"),
     ("parameters_style", "oas:3.0/yaml/parameters-style.yaml", "parameters_style"),
     ("security", "oas:3.0/yaml/security.yaml", "security"),
     ("security_multiple", "oas:3.0/yaml/security-multiple.yaml", "security_multiple"),

@@ -44,9 +44,17 @@ fn method(o: &Op) -> TokenStream {
     let auth = o.security.as_ref().map(|(_, optional)| {
         if *optional { quote!(, auth: ::std::option::Option<Self::Claims>) } else { quote!(, auth: Self::Claims) }
     });
-    // Success responses first, in spec order, then the rest: the first that can be built wins.
-    let mut order: Vec<&Variant> = o.variants.iter().filter(|v| is_success(v.status)).collect();
-    order.extend(o.variants.iter().filter(|v| !is_success(v.status)));
+    // Success responses first, in spec order, then `default`, then 404 (the mock holds no data:
+    // for an operation that can only fail, "not found" is the natural answer), then the rest.
+    // The first that can be built wins.
+    let rank = |v: &Variant| match v.status {
+        s if is_success(s) => 0,
+        StatusSpec::Default => 1,
+        StatusSpec::Code(404) => 2,
+        _ => 3,
+    };
+    let mut order: Vec<&Variant> = o.variants.iter().collect();
+    order.sort_by_key(|v| rank(v));
     let attempts = order.iter().map(|v| attempt(response, v));
     let doc = format!("the mock cannot build any response of `{}` from the spec", o.op.name);
     quote! {
@@ -76,10 +84,12 @@ fn attempt(response: &Ident, v: &Variant) -> TokenStream {
         }
         StatusSpec::Default => quote!(status: 200u16,),
     };
+    // Of several media types, JSON is answered when declared: its data is checked against the schema.
     let body = v.body.as_ref().map(|b| match b.media.as_slice() {
         [only] => body_value(only),
         [first, ..] => {
-            let (enum_name, variant, value) = (&b.ty, &first.variant, body_value(first));
+            let chosen = b.media.iter().find(|m| m.kind == MediaKind::Json).unwrap_or(first);
+            let (enum_name, variant, value) = (&b.ty, &chosen.variant, body_value(chosen));
             quote!(#enum_name::#variant(#value))
         }
         [] => quote!(::std::default::Default::default()),

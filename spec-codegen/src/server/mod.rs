@@ -10,6 +10,7 @@ mod mock;
 mod nodes;
 mod responses;
 mod routes;
+mod scaffold;
 
 use std::collections::HashMap;
 
@@ -73,14 +74,7 @@ impl<'a> ServerGen<'a> {
     /// The module, its diagnostics, and the primitives it wrote (they decide dependencies).
     pub fn module(mut self) -> (TokenStream, Diagnostics, crate::typeref::UsedPrimitives) {
         let ir = self.typer.ir;
-        let trait_name = self.claim_type(trait_name(&ir.title));
-        let mut items = TokenStream::new();
-        let mut ops = Vec::new();
-        for op in ir.operations.iter().filter(|o| !o.webhook) {
-            let (tokens, generated) = self.operation(op);
-            items.extend(tokens);
-            ops.push(generated);
-        }
+        let (trait_name, items, ops) = self.operations();
         let skipped = ir.operations.iter().filter(|o| o.webhook).count();
         if skipped > 0 {
             if let Some(first) = ir.operations.iter().find(|o| o.webhook) {
@@ -124,6 +118,29 @@ impl<'a> ServerGen<'a> {
             }
         };
         (tokens, self.diags, self.typer.used())
+    }
+
+    /// The trait's name, the items of every served operation, and what the rest of the module needs
+    /// to know of each. Names are claimed here, in spec order, so every caller sees the same ones.
+    fn operations(&mut self) -> (Ident, TokenStream, Vec<Op<'a>>) {
+        let ir = self.typer.ir;
+        let trait_name = self.claim_type(trait_name(&ir.title));
+        let mut items = TokenStream::new();
+        let mut ops = Vec::new();
+        for op in ir.operations.iter().filter(|o| !o.webhook) {
+            let (tokens, generated) = self.operation(op);
+            items.extend(tokens);
+            ops.push(generated);
+        }
+        (trait_name, items, ops)
+    }
+
+    /// A user-owned implementation skeleton of the trait (`cargo spec-gen scaffold server`): one
+    /// method per operation with the spec's summary as its doc and `todo!()` as its body.
+    /// `server_path` is where the user's crate has the generated `server` module.
+    pub fn scaffold(mut self, server_path: &syn::Path) -> TokenStream {
+        let (trait_name, _, ops) = self.operations();
+        scaffold::skeleton(&trait_name, &ops, server_path, self.sources)
     }
 
     fn operation(&mut self, op: &'a Operation) -> (TokenStream, Op<'a>) {
@@ -363,9 +380,12 @@ impl<'a> ServerGen<'a> {
             },
         };
         let mut reads = Vec::new();
-        let mut names = Vec::new();
+        // (struct field, local): locals are prefixed so no parameter (`shared`, `auth`…) can
+        // shadow the handler's own variables.
+        let mut names: Vec<(Ident, Ident)> = Vec::new();
         for p in served_params(op) {
-            let field = format_ident!("{}", p.rust_name);
+            let member = format_ident!("{}", p.rust_name);
+            let field = format_ident!("p_{}", p.rust_name);
             let ty = self.param_type(p);
             let node = self.nodes.node(&p.ty);
             let (name, explode, required) = (&p.name, p.explode, p.required);
@@ -388,15 +408,17 @@ impl<'a> ServerGen<'a> {
                     #default,
                 );
             });
-            names.push(field);
+            names.push((member, field));
         }
         if let Some(body) = served_body(op) {
-            let field = body_field(op);
+            let member = body_field(op);
+            let field = format_ident!("p_{member}");
             reads.push(self.body_read(&field, body, o));
-            names.push(field);
+            names.push((member, field));
         }
         let call_args = {
-            let request = o.request.as_ref().map(|r| quote!(#r { #(#names),* }));
+            let inits = names.iter().map(|(member, local)| quote!(#member: #local));
+            let request = o.request.as_ref().map(|r| quote!(#r { #(#inits),* }));
             let auth = o.security.as_ref().map(|_| quote!(auth));
             let args: Vec<TokenStream> = request.into_iter().chain(auth).collect();
             quote!(#(#args),*)
@@ -404,9 +426,10 @@ impl<'a> ServerGen<'a> {
         let unpack = if names.is_empty() {
             TokenStream::new()
         } else {
-            let somes = names.iter().map(|n| quote!(::std::option::Option::Some(#n)));
+            let locals: Vec<&Ident> = names.iter().map(|(_, local)| local).collect();
+            let somes = locals.iter().map(|n| quote!(::std::option::Option::Some(#n)));
             quote! {
-                let (#(#somes,)*) = (#(#names,)*) else {
+                let (#(#somes,)*) = (#(#locals,)*) else {
                     return rt::problem_response(::axum::http::StatusCode::BAD_REQUEST, "the request could not be read", &[]);
                 };
             }
