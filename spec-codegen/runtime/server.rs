@@ -382,46 +382,15 @@ impl Incoming {
 
     /// A `multipart/form-data` body: its parts, with the text parts checked against the properties
     /// of `node` (required parts present, values conforming).
-    pub async fn multipart(&mut self, schema: &Schema, node: NodeId) -> Option<Multipart> {
+    pub fn multipart(&mut self, schema: &Schema, node: NodeId) -> Option<Multipart> {
         let content_type = self.content_type.clone().unwrap_or_default();
-        let mut request = ::axum::extract::Request::new(Body::from(self.body.clone()));
-        if let Ok(value) = HeaderValue::from_str(&content_type) {
-            request.headers_mut().insert(header::CONTENT_TYPE, value);
-        }
-        let mut multipart = match <::axum::extract::Multipart as ::axum::extract::FromRequest<()>>::from_request(
-            request,
-            &(),
-        )
-        .await
-        {
-            Ok(m) => m,
-            Err(e) => {
-                self.problem(Location::Body, "", String::new(), e.body_text());
+        let parts = match parse_multipart(&content_type, &self.body) {
+            Ok(parts) => parts,
+            Err(reason) => {
+                self.problem(Location::Body, "", String::new(), reason);
                 return None;
             }
         };
-        let mut parts = Vec::new();
-        loop {
-            match multipart.next_field().await {
-                Ok(Some(field)) => {
-                    let name = field.name().unwrap_or_default().to_owned();
-                    let file_name = field.file_name().map(str::to_owned);
-                    let content_type = field.content_type().map(str::to_owned);
-                    match field.bytes().await {
-                        Ok(data) => parts.push(Part { name, file_name, content_type, data }),
-                        Err(e) => {
-                            self.problem(Location::Body, "", String::new(), e.body_text());
-                            return None;
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.problem(Location::Body, "", String::new(), e.body_text());
-                    return None;
-                }
-            }
-        }
         // Text parts are checked like a form, parts sent as JSON as the JSON they hold; file
         // parts only for presence.
         let mut pairs = Vec::new();
@@ -546,6 +515,81 @@ pub enum Media {
     Absent,
     Index(usize),
     Refused,
+}
+
+/// The parts of a `multipart/form-data` body (RFC 7578). Header lines are read leniently (names may
+/// hold raw UTF-8, as RFC 7578 allows); the structure (boundary, blank line after headers) is not.
+fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
+    let boundary = content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+        .filter(|b| !b.is_empty())
+        .ok_or("the multipart content type has no boundary")?;
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |haystack: &[u8], from: usize| -> Option<usize> {
+        haystack.get(from..)?.windows(delimiter.len()).position(|w| w == delimiter.as_slice()).map(|i| i + from)
+    };
+    let mut at = find(body, 0).ok_or("the body does not start with the multipart boundary")? + delimiter.len();
+    let mut parts = Vec::new();
+    loop {
+        let rest = body.get(at..).unwrap_or_default();
+        if rest.starts_with(b"--") {
+            return Ok(parts);
+        }
+        let start = at + if rest.starts_with(b"\r\n") { 2 } else { 0 };
+        let next = find(body, start).ok_or("a multipart part is not closed by the boundary")?;
+        // The part ends before the CRLF that precedes the next delimiter.
+        let end = if next >= 2 && body.get(next - 2..next) == Some(b"\r\n") { next - 2 } else { next };
+        let part = body.get(start..end).unwrap_or_default();
+        let split = part.windows(4).position(|w| w == b"\r\n\r\n").ok_or("a multipart part has no blank line after its headers")?;
+        let (head, data) = (&part[..split], &part[split + 4..]);
+        let head = String::from_utf8_lossy(head);
+        let mut name = None;
+        let mut file_name = None;
+        let mut part_type = None;
+        for line in head.split("\r\n") {
+            let Some((key, value)) = line.split_once(':') else { continue };
+            if key.trim().eq_ignore_ascii_case("content-disposition") {
+                name = disposition_param(value, "name");
+                file_name = disposition_param(value, "filename");
+            } else if key.trim().eq_ignore_ascii_case("content-type") {
+                part_type = Some(value.trim().to_owned());
+            }
+        }
+        let name = name.ok_or("a multipart part has no name in its Content-Disposition")?;
+        parts.push(Part { name, file_name, content_type: part_type, data: Bytes::copy_from_slice(data) });
+        at = next + delimiter.len();
+    }
+}
+
+/// `name` in `form-data; name="field"; filename="a.png"` (quoted or not).
+fn disposition_param(value: &str, key: &str) -> Option<String> {
+    let mut rest = value;
+    while let Some(i) = rest.find(';') {
+        rest = &rest[i + 1..];
+        let item = rest.trim_start();
+        let Some(after) = item.strip_prefix(key).map(str::trim_start).and_then(|a| a.strip_prefix('=')) else { continue };
+        let after = after.trim_start();
+        return Some(match after.strip_prefix('"') {
+            Some(quoted) => {
+                let mut out = String::new();
+                let mut chars = quoted.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => out.extend(chars.next()),
+                        other => out.push(other),
+                    }
+                }
+                out
+            }
+            None => after.split(';').next().unwrap_or("").trim().to_owned(),
+        });
+    }
+    None
 }
 
 /// A received `multipart/form-data` body.

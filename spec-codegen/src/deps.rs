@@ -25,8 +25,7 @@ pub const REGRESS: Dependency =
     Dependency { name: "regress", version: "=0.12.0", features: &[], default_features: true };
 pub const BASE64: Dependency = Dependency { name: "base64", version: "=0.22.1", features: &[], default_features: true };
 
-pub const AXUM: Dependency =
-    Dependency { name: "axum", version: "=0.8.9", features: &["multipart"], default_features: true };
+pub const AXUM: Dependency = Dependency { name: "axum", version: "=0.8.9", features: &[], default_features: true };
 pub const FORM_URLENCODED: Dependency =
     Dependency { name: "form_urlencoded", version: "=1.2.2", features: &[], default_features: true };
 pub const PERCENT_ENCODING: Dependency =

@@ -14,6 +14,7 @@ pub struct SupportNeeds {
     pub multiple_of_int: bool,
     pub multiple_of_float: bool,
     pub items: bool,
+    pub properties: bool,
     pub unique: bool,
     pub one_of_int: bool,
     pub one_of_json: bool,
@@ -144,6 +145,24 @@ const ITEMS: &str = r#"
         if let ::std::option::Option::Some(max) = max {
             if n > max {
                 return fail(::std::format!("must have at most {max} items, got {n}"));
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+"#;
+
+const PROPERTIES: &str = r#"
+    /// `minProperties` / `maxProperties` of a map.
+    pub fn properties(len: usize, min: ::std::option::Option<u64>, max: ::std::option::Option<u64>) -> ::std::result::Result<(), ConstraintError> {
+        let n = len as u64;
+        if let ::std::option::Option::Some(min) = min {
+            if n < min {
+                return fail(::std::format!("must have at least {min} members, got {n}"));
+            }
+        }
+        if let ::std::option::Option::Some(max) = max {
+            if n > max {
+                return fail(::std::format!("must have at most {max} members, got {n}"));
             }
         }
         ::std::result::Result::Ok(())
@@ -287,6 +306,7 @@ impl SupportNeeds {
         self.multiple_of_int |= o.multiple_of_int;
         self.multiple_of_float |= o.multiple_of_float;
         self.items |= o.items;
+        self.properties |= o.properties;
         self.unique |= o.unique;
         self.one_of_int |= o.one_of_int;
         self.one_of_json |= o.one_of_json;
@@ -305,7 +325,7 @@ impl SupportNeeds {
         if !self.any() {
             return TokenStream::new();
         }
-        let pieces: [(bool, &str); 15] = [
+        let pieces: [(bool, &str); 16] = [
             (self.constraint_error, CONSTRAINT_ERROR),
             (self.length, LENGTH),
             (self.pattern, PATTERN),
@@ -314,6 +334,7 @@ impl SupportNeeds {
             (self.multiple_of_int, MULTIPLE_OF_INT),
             (self.multiple_of_float, MULTIPLE_OF_FLOAT),
             (self.items, ITEMS),
+            (self.properties, PROPERTIES),
             (self.unique, UNIQUE),
             (self.one_of_int, ONE_OF_INT),
             (self.one_of_json, ONE_OF_JSON),
@@ -353,6 +374,7 @@ mod tests {
             multiple_of_int: true,
             multiple_of_float: true,
             items: true,
+            properties: true,
             unique: true,
             one_of_int: true,
             one_of_json: true,

@@ -484,6 +484,11 @@ impl<'a> TypesGen<'a> {
             let (min, max) = (opt_u64(c.min_items), opt_u64(c.max_items));
             out.extend(quote!(support::items(value.len(), #min, #max)?;));
         }
+        if c.min_properties.is_some() || c.max_properties.is_some() {
+            self.support.properties = true;
+            let (min, max) = (opt_u64(c.min_properties), opt_u64(c.max_properties));
+            out.extend(quote!(support::properties(value.len(), #min, #max)?;));
+        }
         if c.unique_items {
             self.support.unique = true;
             out.extend(quote!(support::unique(&value)?;));

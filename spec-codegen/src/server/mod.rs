@@ -475,7 +475,7 @@ impl<'a> ServerGen<'a> {
             let read = match c.kind {
                 MediaKind::Json => quote!(incoming.json::<#ty>(&SCHEMA, #node)),
                 MediaKind::Form => quote!(incoming.form::<#ty>(&SCHEMA, #node)),
-                MediaKind::Multipart => quote!(incoming.multipart(&SCHEMA, #node).await),
+                MediaKind::Multipart => quote!(incoming.multipart(&SCHEMA, #node)),
                 MediaKind::Text | MediaKind::Xml => quote!(incoming.text()),
                 MediaKind::Binary => quote!(incoming.bytes()),
             };

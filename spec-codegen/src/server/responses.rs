@@ -3,7 +3,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use spec_core::ir::{Content, MediaKind, Response, StatusSpec};
+use spec_core::ir::{Content, MediaKind, Primitive, Response, StatusSpec, TypeRef};
 use spec_core::lower::names::{Scope, pascal};
 
 use super::ServerGen;
@@ -124,6 +124,7 @@ impl ServerGen<'_> {
         let media: Vec<MediaBody> = contents
             .iter()
             .map(|c| {
+                let c = &json_when_wildcard(c);
                 let ty = self.body_type(c);
                 let node = c.ty.as_ref().map(|t| self.nodes.node(t));
                 let variant = format_ident!("{}", scope.claim(media_variant(&c.media_type), false));
@@ -163,6 +164,21 @@ impl ServerGen<'_> {
             MediaKind::Multipart => quote!(rt::Multipart),
             MediaKind::Binary => quote!(::axum::body::Bytes),
         }
+    }
+}
+
+/// A response declared as `*/*` (or `application/*`) with a structured schema is answered as JSON:
+/// a client cannot read the schema's data from an unnamed format.
+fn json_when_wildcard(c: &Content) -> Content {
+    let essence = c.media_type.split(';').next().unwrap_or("").trim();
+    let structured = match &c.ty {
+        Some(TypeRef::Primitive(Primitive::Binary | Primitive::String)) | None => false,
+        Some(_) => true,
+    };
+    if structured && matches!(essence, "*/*" | "application/*") {
+        Content { media_type: "application/json".into(), kind: MediaKind::Json, ..c.clone() }
+    } else {
+        c.clone()
     }
 }
 

@@ -533,11 +533,8 @@ impl<'s> Lowerer<'s> {
         hint: &str,
         view: View,
     ) -> Shape {
-        for key in ["minProperties", "maxProperties"] {
-            if obj.contains_key(key) {
-                self.approx(at, "unenforced-constraint", format!("`{key}` is not enforced on objects"));
-            }
-        }
+        let count = |key: &str| obj.get(key).and_then(Value::as_u64);
+        let (min_properties, max_properties) = (count("minProperties"), count("maxProperties"));
         let additional = match &parts.additional {
             Some((origin, schema)) => match schema {
                 Value::Bool(true) => None,
@@ -565,13 +562,24 @@ impl<'s> Lowerer<'s> {
             _ => None,
         };
         if parts.props.is_empty() {
-            return match additional {
-                Some(t) => Shape::Ref(TypeRef::Map(Box::new(t))),
+            let inner = match additional {
+                Some(t) => TypeRef::Map(Box::new(t)),
                 None if parts.deny_unknown => {
-                    Shape::Def(TypeKind::Struct(StructDef { fields: vec![], additional: Additional::Deny }))
+                    return Shape::Def(TypeKind::Struct(StructDef { fields: vec![], additional: Additional::Deny }));
                 }
-                None => Shape::Ref(TypeRef::Object),
+                None => TypeRef::Object,
             };
+            // A map's member count is checked by a newtype, like an array's item count.
+            if min_properties.is_none() && max_properties.is_none() {
+                return Shape::Ref(inner);
+            }
+            let constraints = Constraints { min_properties, max_properties, ..Constraints::default() };
+            return Shape::Def(TypeKind::Newtype(NewtypeDef { inner, constraints }));
+        }
+        for key in ["minProperties", "maxProperties"] {
+            if obj.contains_key(key) {
+                self.approx(at, "unenforced-constraint", format!("`{key}` is not enforced on objects with properties"));
+            }
         }
         let mut scope = Scope::with_reserved([]);
         let mut fields = Vec::with_capacity(parts.props.len());

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Throughput of the generated petstore server against a hand-written axum equivalent.
+
+Builds examples/petstore-server in release mode and serves it twice on loopback: the generated
+router (extraction, validation with every violation collected, RFC 9457 errors, auth hook) and
+`--hand-written` (axum extractors into the same generated types, same store, bare error statuses).
+For each, wrk (2 threads, 64 connections) drives two requests for --seconds each:
+  list:   GET /pets?limit=10&status=available     (api key, query parsing, 10 pets serialized)
+  create: POST /pets with a valid JSON body        (api key, body parsed and validated)
+and the table prints requests per second and the generated server's share of the baseline.
+Needs wrk (apt install wrk). Exit 1 when the generated server is below --min-ratio of the baseline.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CRATE = REPO / "examples" / "petstore-server"
+BODY = '{"name": "Rex", "kind": {"type": "dog", "good_boy": true}, "status": "available", "tags": ["friendly"]}'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def wrk(url: str, seconds: int, script: Path | None) -> float:
+    cmd = ["wrk", "-t2", "-c64", f"-d{seconds}s", "-H", "X-Api-Key: secret"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise SystemExit(f"{non2xx.group(1)} requests failed; wrk said:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
+    ap.add_argument("--min-ratio", type=float, default=0.0)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt install wrk)")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(CRATE / "Cargo.toml")], check=True)
+    binary = CRATE / "target" / "release" / "petstore-server"
+    with tempfile.TemporaryDirectory() as tmp:
+        post = Path(tmp) / "post.lua"
+        post.write_text(f'wrk.method = "POST"\nwrk.body = [[{BODY}]]\nwrk.headers["Content-Type"] = "application/json"\n')
+        results: dict[tuple[str, str], list[float]] = {}
+        for _ in range(args.rounds):
+            for variant, flags in (("generated", []), ("hand-written", ["--hand-written"])):
+                port = free_port()
+                server = subprocess.Popen([str(binary), str(port), *flags], stderr=subprocess.DEVNULL)
+                try:
+                    wait_for(port)
+                    base = f"http://127.0.0.1:{port}"
+                    results.setdefault((variant, "list"), []).append(
+                        wrk(f"{base}/pets?limit=10&status=available", args.seconds, None))
+                    results.setdefault((variant, "create"), []).append(wrk(f"{base}/pets", args.seconds, post))
+                finally:
+                    server.terminate()
+                    server.wait()
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    print(f"requests/s, median of {args.rounds} round(s) of {args.seconds}s, wrk -t2 -c64, {os.cpu_count()} CPU(s)")
+    print(f"{'request':<8} {'generated':>10} {'hand-written':>13} {'ratio':>7}")
+    worst = 1.0
+    for request in ("list", "create"):
+        g, h = median(results[("generated", request)]), median(results[("hand-written", request)])
+        worst = min(worst, g / h)
+        print(f"{request:<8} {g:>10.0f} {h:>13.0f} {g / h:>7.2f}")
+    return 1 if worst < args.min_ratio else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
