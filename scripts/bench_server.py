@@ -4,7 +4,7 @@
 Builds examples/petstore-server in release mode and serves it twice on loopback: the generated
 router (extraction, validation with every violation collected, RFC 9457 errors, auth hook) and
 `--hand-written` (axum extractors into the same generated types, same store, bare error statuses).
-For each, wrk (2 threads, 64 connections) drives two requests for --seconds each:
+For each, wrk (64 connections; pinned to its own CPU when taskset exists) drives two requests for --seconds each:
   list:   GET /pets?limit=10&status=available     (api key, query parsing, 10 pets serialized)
   create: POST /pets with a valid JSON body        (api key, body parsed and validated)
 and the table prints requests per second and the generated server's share of the baseline.
@@ -44,8 +44,17 @@ def wait_for(port: int) -> None:
     raise SystemExit(f"the server on port {port} did not start")
 
 
+# With taskset, the server runs on CPU 0 and wrk on CPU 1, so the two do not compete for a core
+# and the figures measure the server.
+PIN = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+
+
+def pinned(cpu: int, cmd: list[str]) -> list[str]:
+    return ["taskset", "-c", str(cpu), *cmd] if PIN else cmd
+
+
 def wrk(url: str, seconds: int, script: Path | None) -> float:
-    cmd = ["wrk", "-t2", "-c64", f"-d{seconds}s", "-H", "X-Api-Key: secret"]
+    cmd = pinned(1, ["wrk", "-t1" if PIN else "-t2", "-c64", f"-d{seconds}s", "-H", "X-Api-Key: secret"])
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
@@ -72,7 +81,7 @@ def main() -> int:
         for _ in range(args.rounds):
             for variant, flags in (("generated", []), ("hand-written", ["--hand-written"])):
                 port = free_port()
-                server = subprocess.Popen([str(binary), str(port), *flags], stderr=subprocess.DEVNULL)
+                server = subprocess.Popen(pinned(0, [str(binary), str(port), *flags]), stderr=subprocess.DEVNULL)
                 try:
                     wait_for(port)
                     base = f"http://127.0.0.1:{port}"
@@ -83,7 +92,8 @@ def main() -> int:
                     server.terminate()
                     server.wait()
     median = lambda xs: sorted(xs)[len(xs) // 2]
-    print(f"requests/s, median of {args.rounds} round(s) of {args.seconds}s, wrk -t2 -c64, {os.cpu_count()} CPU(s)")
+    placement = "server on CPU 0, wrk -t1 -c64 on CPU 1" if PIN else f"wrk -t2 -c64 sharing {os.cpu_count()} CPU(s)"
+    print(f"requests/s, median of {args.rounds} round(s) of {args.seconds}s; {placement}")
     print(f"{'request':<8} {'generated':>10} {'hand-written':>13} {'ratio':>7}")
     worst = 1.0
     for request in ("list", "create"):

@@ -135,14 +135,14 @@ pub fn match_template(template: &[Segment], path: &str) -> Option<Vec<(&'static 
     }
     let mut values = Vec::new();
     for (segment, raw) in template.iter().zip(segments) {
-        let decoded = ::percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+        let decoded = ::percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
         match segment {
             Segment::Literal(text) => {
                 if *text != decoded {
                     return None;
                 }
             }
-            Segment::Param(name) => values.push((*name, decoded)),
+            Segment::Param(name) => values.push((*name, decoded.into_owned())),
             Segment::Mixed(pieces) => match_pieces(pieces, &decoded, &mut values)?,
         }
     }
@@ -759,22 +759,15 @@ fn acceptable(headers: &HeaderMap, produces: &[&str]) -> bool {
 
 /// Runs user code, turning a panic into `Err` instead of a dropped connection.
 pub async fn contain<F: ::std::future::Future>(future: F) -> Result<F::Output, ()> {
-    CatchUnwind(Box::pin(future)).await
-}
-
-struct CatchUnwind<F>(::std::pin::Pin<Box<F>>);
-
-impl<F: ::std::future::Future> ::std::future::Future for CatchUnwind<F> {
-    type Output = Result<F::Output, ()>;
-
-    fn poll(mut self: ::std::pin::Pin<&mut Self>, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+    let mut future = ::std::pin::pin!(future);
+    ::std::future::poll_fn(move |cx| {
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| future.as_mut().poll(cx))) {
             Ok(::std::task::Poll::Ready(output)) => ::std::task::Poll::Ready(Ok(output)),
             Ok(::std::task::Poll::Pending) => ::std::task::Poll::Pending,
             Err(_) => ::std::task::Poll::Ready(Err(())),
         }
-    }
+    })
+    .await
 }
 
 /// A response with a JSON body.
