@@ -143,7 +143,11 @@ fn schemathesis() -> PathBuf {
             assert!(out.status.success(), "installing schemathesis failed:\n{}", String::from_utf8_lossy(&out.stderr));
         };
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-        run(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]));
+        run(Command::new(venv.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            &format!("schemathesis=={SCHEMATHESIS}"),
+        ]));
     }
     st
 }

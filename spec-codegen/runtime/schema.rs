@@ -537,6 +537,23 @@ impl Walker<'_> {
         found
     }
 
+    /// Array items (each with its node) at `/0`, `/1`, …, until the walk is done.
+    fn walk_items<'v>(
+        &mut self,
+        items: impl Iterator<Item = (NodeId, &'v Value)>,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        for (index, (node, value)) in items.enumerate() {
+            if self.done(out) {
+                break;
+            }
+            let mark = self.enter_index(index);
+            self.walk(node, value, depth + 1, out);
+            self.pointer.truncate(mark);
+        }
+    }
+
     fn walk(&mut self, node: NodeId, value: &Value, depth: usize, out: &mut Vec<Violation>) {
         if depth > MAX_DEPTH {
             self.report(out, "is nested too deeply".to_owned());
@@ -589,16 +606,7 @@ impl Walker<'_> {
                 }
             },
             Node::List(item) => match value {
-                Value::Array(items) => {
-                    for (index, item_value) in items.iter().enumerate() {
-                        if self.done(out) {
-                            break;
-                        }
-                        let mark = self.enter_index(index);
-                        self.walk(*item, item_value, depth + 1, out);
-                        self.pointer.truncate(mark);
-                    }
-                }
+                Value::Array(items) => self.walk_items(items.iter().map(|v| (*item, v)), depth, out),
                 _ => self.report(out, format!("must be an array, got {}", describe(value))),
             },
             Node::Tuple(nodes) => match value {
@@ -607,14 +615,7 @@ impl Walker<'_> {
                         let expected = plural(nodes.len() as u64, "item", "items");
                         self.report(out, format!("must have exactly {expected}, got {}", items.len()));
                     }
-                    for (index, (item, item_value)) in nodes.iter().zip(items).enumerate() {
-                        if self.done(out) {
-                            break;
-                        }
-                        let mark = self.enter_index(index);
-                        self.walk(*item, item_value, depth + 1, out);
-                        self.pointer.truncate(mark);
-                    }
+                    self.walk_items(nodes.iter().copied().zip(items), depth, out);
                 }
                 _ => self.report(out, format!("must be an array, got {}", describe(value))),
             },

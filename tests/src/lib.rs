@@ -55,3 +55,38 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: Option<&SourceSet>) -> S
     }
     out
 }
+
+/// Runs cargo in a generated workspace at `root` with its own target dir (so this workspace's
+/// serde_json features do not leak in); returns (success, stdout, stderr).
+pub fn cargo_in(root: &Path, target: &Path, args: &[&str]) -> (bool, String, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// How many tests `cargo test` output says passed, over all its test binaries.
+pub fn tests_passed(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum()
+}
+
+/// `cargo check --workspace --lib` in a generated workspace must succeed with no warning at all.
+pub fn check_without_warnings(root: &Path, target: &Path, what: &str) {
+    let (ok, _, stderr) = cargo_in(root, target, &["check", "--workspace", "--lib", "--message-format=short"]);
+    assert!(ok, "{what} do not compile:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "{what} have warnings:\n{}", warnings.join("\n"));
+}

@@ -10,7 +10,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use spec_core::ir::View;
 use spec_gen_tests::{FIXTURES, Generated, fixtures_dir, generate};
@@ -99,34 +98,11 @@ fn fixtures_compile_without_warnings_and_pass_their_checks() {
     assert!(examples >= 10, "only {examples} examples found in the fixtures");
     write(&root.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-target");
-    let run = |args: &[&str]| {
-        let out = Command::new(&cargo)
-            .args(args)
-            .current_dir(&root)
-            .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS")
-            .output()
-            .expect("cargo runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    // Touch nothing else: `cargo check` on the generated libraries must print no warning at all.
-    let (ok, _, stderr) = run(&["check", "--workspace", "--lib", "--message-format=short"]);
-    assert!(ok, "generated fixture crates do not compile:\n{stderr}");
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
-    assert!(warnings.is_empty(), "generated code has warnings:\n{}", warnings.join("\n"));
-
-    let (ok, stdout, stderr) = run(&["test", "--workspace", "--no-fail-fast"]);
+    // `cargo check` on the generated libraries must print no warning at all.
+    spec_gen_tests::check_without_warnings(&root, &target, "generated fixture crates");
+    let (ok, stdout, stderr) = spec_gen_tests::cargo_in(&root, &target, &["test", "--workspace", "--no-fail-fast"]);
     assert!(ok, "fixture tests failed:\n{stdout}\n{stderr}");
-    let passed: usize = stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("test result: ok. "))
-        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
-        .sum();
+    let passed = spec_gen_tests::tests_passed(&stdout);
     assert!(passed >= examples, "only {passed} fixture tests ran, expected at least {examples}");
 }

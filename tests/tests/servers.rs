@@ -128,7 +128,6 @@ fn example_requests(ir: &Ir) -> (String, usize) {
 /// stringified JSON as the example of an object; the server rightly refuses those, so they are not
 /// sent as valid requests (`validate` reports them).
 fn json_kind_fits(ir: &Ir, ty: Option<&TypeRef>, value: &serde_json::Value) -> bool {
-    use serde_json::Value;
     match ty {
         None | Some(TypeRef::Any) => true,
         Some(TypeRef::Nullable(inner)) => value.is_null() || json_kind_fits(ir, Some(inner), value),
@@ -228,32 +227,11 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
     }
     write(&root.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-target");
-    let run = |args: &[&str]| {
-        let out = Command::new(&cargo)
-            .args(args)
-            .current_dir(&root)
-            .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS")
-            .output()
-            .expect("cargo runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let (ok, _, stderr) = run(&["check", "--workspace", "--lib", "--message-format=short"]);
-    assert!(ok, "generated server crates do not compile:\n{stderr}");
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
-    assert!(warnings.is_empty(), "generated server code has warnings:\n{}", warnings.join("\n"));
-    let (ok, stdout, stderr) = run(&["test", "--workspace", "--no-fail-fast"]);
+    // `cargo check` on the generated libraries must print no warning at all.
+    spec_gen_tests::check_without_warnings(&root, &target, "generated server crates");
+    let (ok, stdout, stderr) = spec_gen_tests::cargo_in(&root, &target, &["test", "--workspace", "--no-fail-fast"]);
     assert!(ok, "server HTTP tests failed:\n{stdout}\n{stderr}");
-    let passed: usize = stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("test result: ok. "))
-        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
-        .sum();
+    let passed = spec_gen_tests::tests_passed(&stdout);
     assert!(passed >= expected_tests, "only {passed} server tests passed, expected {expected_tests}");
 }
