@@ -93,6 +93,9 @@ struct GenerateArgs {
     /// Add a derive to every generated struct and enum (repeatable), e.g. `Eq`.
     #[arg(long = "derive", value_name = "PATH")]
     derives: Vec<String>,
+    /// Name of the server trait (default: from the spec's title, e.g. `PetstoreApi`).
+    #[arg(long = "server-trait", value_name = "NAME")]
+    server_trait: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -149,6 +152,10 @@ fn options_of(args: &GenerateArgs) -> Result<(Options, Deny), String> {
         spec_codegen::options::check_derive(derive).map_err(|e| format!("--derive {e}"))?;
     }
     options.extra_derives = args.derives.clone();
+    if let Some(name) = &args.server_trait {
+        spec_codegen::options::check_trait_name(name).map_err(|e| format!("--server-trait {e}"))?;
+        options.server_trait = Some(name.clone());
+    }
     let deny = Deny {
         approximations: args.deny.contains(&DenyArg::Approximations),
         warnings: args.deny.contains(&DenyArg::Warnings),

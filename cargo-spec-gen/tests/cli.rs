@@ -181,3 +181,43 @@ fn check_finds_drift_and_prints_a_diff() {
     assert_eq!(generate(&[]).0, 0);
     assert_eq!(check(&["--derive", "Eq"]).status.code(), Some(1));
 }
+
+#[test]
+fn scaffold_writes_a_skeleton_once() {
+    let out = tmp("scaffold").join("service.rs");
+    let spec = repo().join("examples/petstore.yaml");
+    let (code, stderr) = run(bin().args(["scaffold", "server"]).arg(&spec).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("use crate::api::server::*;"), "{text}");
+    assert!(text.contains("impl PetstoreApi for Service {"), "{text}");
+    assert!(text.contains("/// List pets, newest first."), "the spec's summary is the doc: {text}");
+    assert!(text.contains("todo!(\"GET /pets\")"), "{text}");
+    assert_eq!(text.matches("async fn ").count(), 5, "authenticate and four operations: {text}");
+    // Never overwrites what the user has made of it.
+    std::fs::write(&out, "// mine").unwrap();
+    let (code, stderr) = run(bin().args(["scaffold", "server"]).arg(&spec).arg("--out").arg(&out));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("exists"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "// mine");
+}
+
+#[test]
+fn the_server_trait_can_be_named() {
+    let out = tmp("trait-name").join("api.rs");
+    let spec = repo().join("examples/petstore.yaml");
+    let (code, stderr) = run(bin()
+        .args(["generate", "--with", "types,server", "--server-trait", "Pets"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(&out).unwrap().contains("pub trait Pets:"));
+    let (code, stderr) = run(bin()
+        .args(["generate", "--with", "server", "--server-trait", "not a name"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a Rust identifier"), "{stderr}");
+}

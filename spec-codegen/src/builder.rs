@@ -83,6 +83,15 @@ impl Builder {
         self
     }
 
+    /// Names the server trait (default: from the spec's title, e.g. `PetstoreApi`).
+    pub fn server_trait(mut self, name: &str) -> Self {
+        match crate::options::check_trait_name(name) {
+            Ok(()) => self.options.server_trait = Some(name.to_owned()),
+            Err(e) => self.invalid.push(e),
+        }
+        self
+    }
+
     /// Fails the build when the generator had to approximate anything.
     pub fn deny_approximations(mut self) -> Self {
         self.deny.approximations = true;

@@ -184,7 +184,7 @@ fn server_module(
         return (TokenStream::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
     }
     let typer = typeref::Typer::new(ir, &options.formats, edges);
-    let (module, diags, used) = server::ServerGen::new(&typer, sources).module();
+    let (module, diags, used) = server::ServerGen::new(&typer, sources, options).module();
     let runtime = server::runtime_module();
     (quote!(#runtime #module), diags, used)
 }
@@ -201,7 +201,7 @@ pub fn scaffold_server(
         .map_err(|e| GenerateError::Unparsable(format!("`{server_path}` is not a module path: {e}")))?;
     let edges = typeref::recursive_edges(ir);
     let typer = typeref::Typer::new(ir, &options.formats, &edges);
-    let tokens = server::ServerGen::new(&typer, sources).scaffold(&path);
+    let tokens = server::ServerGen::new(&typer, sources, options).scaffold(&path);
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     Ok(format!(
         "//! The implementation of {}, started by `cargo spec-gen scaffold server`; edit freely.\n\n{}",

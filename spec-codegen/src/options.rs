@@ -121,4 +121,14 @@ pub struct Options {
     pub formats: FormatMapping,
     /// Extra derives added to every struct and enum (e.g. `Eq`, `Hash`, `schemars::JsonSchema`).
     pub extra_derives: Vec<String>,
+    /// The server trait's name, instead of the one derived from the spec's title.
+    pub server_trait: Option<String>,
+}
+
+/// Checks a trait name given by the user: a plain Rust identifier.
+pub fn check_trait_name(name: &str) -> Result<(), String> {
+    match syn::parse_str::<syn::Ident>(name) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!("`{name}` is not a Rust identifier")),
+    }
 }

@@ -42,16 +42,18 @@ pub fn spec_contract(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand(args, module).unwrap_or_else(|e| e.to_compile_error()).into()
 }
 
-/// `"path"` or `spec = "path"`, then optional `with = "types,…"`.
+/// `"path"` or `spec = "path"`, then optional `with = "types,…"` and `server_trait = "Name"`.
 struct Args {
     spec: LitStr,
     with: Option<LitStr>,
+    server_trait: Option<LitStr>,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut spec = None;
         let mut with = None;
+        let mut server_trait = None;
         if input.peek(LitStr) {
             spec = Some(input.parse::<LitStr>()?);
             if !input.is_empty() {
@@ -68,12 +70,20 @@ impl Parse for Args {
             match nv.path.get_ident().map(|i| i.to_string()).as_deref() {
                 Some("spec") if spec.is_none() => spec = Some(value.clone()),
                 Some("with") if with.is_none() => with = Some(value.clone()),
-                Some("spec" | "with") => return Err(syn::Error::new_spanned(&nv.path, "given twice")),
-                _ => return Err(syn::Error::new_spanned(&nv.path, "unknown argument; expected `spec` or `with`")),
+                Some("server_trait") if server_trait.is_none() => server_trait = Some(value.clone()),
+                Some("spec" | "with" | "server_trait") => {
+                    return Err(syn::Error::new_spanned(&nv.path, "given twice"));
+                }
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        &nv.path,
+                        "unknown argument; expected `spec`, `with` or `server_trait`",
+                    ));
+                }
             }
         }
         let spec = spec.ok_or_else(|| input.error("missing the spec path: #[spec_contract(\"openapi.yaml\")]"))?;
-        Ok(Args { spec, with })
+        Ok(Args { spec, with, server_trait })
     }
 }
 
@@ -91,6 +101,10 @@ fn expand(args: Args, module: syn::ItemMod) -> syn::Result<proc_macro2::TokenStr
     let mut options = spec_codegen::Options::default();
     if let Some(with) = &args.with {
         options.parts = spec_codegen::Parts::parse(&with.value()).map_err(|e| syn::Error::new(with.span(), e))?;
+    }
+    if let Some(name) = &args.server_trait {
+        spec_codegen::options::check_trait_name(&name.value()).map_err(|e| syn::Error::new(name.span(), e))?;
+        options.server_trait = Some(name.value());
     }
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
     let written = PathBuf::from(args.spec.value());

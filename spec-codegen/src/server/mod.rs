@@ -33,6 +33,8 @@ pub const RUNTIME_SERVER: &str = include_str!("../../runtime/server.rs");
 
 pub struct ServerGen<'a> {
     typer: Typer<'a>,
+    /// The user's name for the trait, if they gave one.
+    trait_override: Option<String>,
     sources: &'a SourceSet,
     nodes: NodeTable<'a>,
     /// Names of the items in the `server` module.
@@ -55,9 +57,10 @@ struct Op<'a> {
 }
 
 impl<'a> ServerGen<'a> {
-    pub fn new(typer: &Typer<'a>, sources: &'a SourceSet) -> Self {
+    pub fn new(typer: &Typer<'a>, sources: &'a SourceSet, options: &crate::Options) -> Self {
         ServerGen {
             typer: typer.for_child_module(),
+            trait_override: options.server_trait.clone(),
             sources,
             nodes: NodeTable::new(typer.ir),
             types: Scope::with_reserved(["Scheme", "Mock", "Shared", "SCHEMA", "NODES", "CHECKS", "PATTERNS", "rt"]),
@@ -124,7 +127,8 @@ impl<'a> ServerGen<'a> {
     /// to know of each. Names are claimed here, in spec order, so every caller sees the same ones.
     fn operations(&mut self) -> (Ident, TokenStream, Vec<Op<'a>>) {
         let ir = self.typer.ir;
-        let trait_name = self.claim_type(trait_name(&ir.title));
+        let name = self.trait_override.clone().unwrap_or_else(|| trait_name(&ir.title));
+        let trait_name = self.claim_type(name);
         let mut items = TokenStream::new();
         let mut ops = Vec::new();
         for op in ir.operations.iter().filter(|o| !o.webhook) {
