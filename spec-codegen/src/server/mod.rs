@@ -157,7 +157,8 @@ impl<'a> ServerGen<'a> {
         let generated = Op {
             op,
             method: format_ident!("{}", op.name),
-            handler: format_ident!("handle_{}", op.name),
+            // `_2_send` (a name that began with a digit) must not become `handle__2_send`.
+            handler: format_ident!("handle_{}", op.name.trim_start_matches('_')),
             security,
             request,
             response,
@@ -389,7 +390,7 @@ impl<'a> ServerGen<'a> {
         let mut names: Vec<(Ident, Ident)> = Vec::new();
         for p in served_params(op) {
             let member = format_ident!("{}", p.rust_name);
-            let field = format_ident!("p_{}", p.rust_name);
+            let field = format_ident!("p_{}", p.rust_name.trim_start_matches('_'));
             let ty = self.param_type(p);
             let node = self.nodes.node(&p.ty);
             let (name, explode, required) = (&p.name, p.explode, p.required);
@@ -416,7 +417,7 @@ impl<'a> ServerGen<'a> {
         }
         if let Some(body) = served_body(op) {
             let member = body_field(op);
-            let field = format_ident!("p_{member}");
+            let field = format_ident!("p_{}", member.to_string().trim_start_matches('_'));
             reads.push(self.body_read(&field, body, o));
             names.push((member, field));
         }
