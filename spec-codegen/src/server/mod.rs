@@ -180,7 +180,8 @@ impl<'a> ServerGen<'a> {
             let docs = doc_attrs(&p.docs, None);
             let ty = self.param_type(p);
             let place = format!(" `{}` in {}.", p.name, location_name(p.location));
-            fields.push(quote!(#docs #[doc = #place] pub #field: #ty));
+            let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+            fields.push(quote!(#docs #gap #[doc = #place] pub #field: #ty));
         }
         if let Some(body) = served_body(op) {
             let field = body_field(op);
