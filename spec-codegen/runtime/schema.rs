@@ -499,7 +499,7 @@ impl Walker<'_> {
     fn enter_index(&mut self, index: usize) -> usize {
         let mark = self.pointer.len();
         self.pointer.push('/');
-        self.pointer.push_str(&index.to_string());
+        let _ = ::std::fmt::Write::write_fmt(&mut self.pointer, format_args!("{index}"));
         mark
     }
 
@@ -566,13 +566,22 @@ impl Walker<'_> {
                 return;
             }
         }
-        let mut checks: Vec<u32> = Vec::new();
+        // The check sets met on the way to the base node; almost always fewer than four, kept
+        // off the heap (this runs for every value of every request).
+        let mut few = [0u32; 4];
+        let mut count = 0;
+        let mut more: Vec<u32> = Vec::new();
         let mut id = node;
         let mut base: &Node = &Node::Any;
         for _ in 0..=MAX_DEPTH {
             match self.schema.node(id) {
                 Node::Checked(inner, index) => {
-                    checks.push(*index);
+                    if count < few.len() {
+                        few[count] = *index;
+                        count += 1;
+                    } else {
+                        more.push(*index);
+                    }
                     id = *inner;
                 }
                 // `null` is what a nullable node allows besides its inner node.
@@ -640,8 +649,8 @@ impl Walker<'_> {
             Node::Struct(structure) => self.structure(structure, value, depth, out),
             Node::Union(union) => self.union(union, value, depth, out),
         }
-        for index in checks {
-            self.checks(index, value, out);
+        for index in few[..count].iter().chain(&more) {
+            self.checks(*index, value, out);
         }
     }
 
@@ -835,7 +844,24 @@ impl Walker<'_> {
                 if let Some(max) = checks.max_items.filter(|max| count > *max) {
                     self.report(out, format!("must have at most {}, got {count}", plural(max, "item", "items")));
                 }
-                if checks.unique_items {
+                if checks.unique_items && items.len() <= 8 {
+                    // Few items: compare pairs of plain strings directly, no canonical keys.
+                    'pairs: for (index, item) in items.iter().enumerate() {
+                        for (first, earlier) in items[..index].iter().enumerate() {
+                            let same = match (earlier, item) {
+                                (Value::String(a), Value::String(b)) => a == b,
+                                (a, b) => canonical(a).is_some_and(|a| canonical(b).is_some_and(|b| a == b)),
+                            };
+                            if same {
+                                self.report(
+                                    out,
+                                    format!("must not contain duplicate items (items {first} and {index} are equal)"),
+                                );
+                                break 'pairs;
+                            }
+                        }
+                    }
+                } else if checks.unique_items {
                     let mut seen: ::std::collections::HashMap<String, usize> = ::std::collections::HashMap::new();
                     for (index, item) in items.iter().enumerate() {
                         let Some(key) = canonical(item) else {
