@@ -291,7 +291,7 @@ impl Incoming {
     /// Which of `media` (the operation's request media types, in spec order) the body is sent as.
     /// A missing body is `Absent` (a problem when `required`); an undeclared type is answered 415.
     pub fn media(&mut self, media: &[&str], required: bool) -> Media {
-        let Some(content_type) = self.content_type.clone() else {
+        let Some(content_type) = self.content_type.as_deref() else {
             if self.body.is_empty() {
                 if required {
                     self.problem(Location::Body, "", String::new(), "a request body is required".into());
@@ -309,9 +309,10 @@ impl Incoming {
         if self.body.is_empty() && !required {
             return Media::Absent;
         }
-        match media_index(&content_type, media) {
+        match media_index(content_type, media) {
             Some(i) => Media::Index(i),
             None => {
+                let content_type = content_type.to_owned();
                 self.refuse_media(&content_type, media);
                 Media::Refused
             }
@@ -719,6 +720,11 @@ fn essence(media: &str) -> String {
 
 /// The first declared media type the sent `content_type` fits (exact, then `type/*`, then `*/*`).
 fn media_index(content_type: &str, media: &[&str]) -> Option<usize> {
+    let sent_raw = content_type.split(';').next().unwrap_or("").trim();
+    // The common case, compared without allocating: the exact type, in any letter case.
+    if let Some(i) = media.iter().position(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(sent_raw)) {
+        return Some(i);
+    }
     let sent = essence(content_type);
     let top = sent.split('/').next().unwrap_or("");
     media.iter().position(|m| essence(m) == sent).or_else(|| {
@@ -785,7 +791,14 @@ pub fn json_response<T: ::serde::Serialize>(status: StatusCode, media: &'static 
 /// A response with a body already in its wire form.
 pub fn with_type(status: StatusCode, media: &'static str, body: Body) -> Response {
     let mut response = (status, body).into_response();
-    if let Ok(value) = HeaderValue::from_str(media) {
+    // `from_static` shares the spec's text instead of copying it per response; it accepts only
+    // visible ASCII, which is checked first.
+    let value = if media.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Some(HeaderValue::from_static(media))
+    } else {
+        HeaderValue::from_str(media).ok()
+    };
+    if let Some(value) = value {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
