@@ -94,12 +94,17 @@ def main() -> int:
     median = lambda xs: sorted(xs)[len(xs) // 2]
     placement = "server on CPU 0, wrk -t1 -c64 on CPU 1" if PIN else f"wrk -t2 -c64 sharing {os.cpu_count()} CPU(s)"
     print(f"requests/s, median of {args.rounds} round(s) of {args.seconds}s; {placement}")
-    print(f"{'request':<8} {'generated':>10} {'hand-written':>13} {'ratio':>7}")
+    # The ratio is taken per round (the two servers measured back to back) and then its median:
+    # the machine's speed drifts between rounds more than between two neighbouring runs.
+    print(f"{'request':<8} {'generated':>10} {'hand-written':>13} {'ratio':>7}  per-round ratios")
     worst = 1.0
     for request in ("list", "create"):
-        g, h = median(results[("generated", request)]), median(results[("hand-written", request)])
-        worst = min(worst, g / h)
-        print(f"{request:<8} {g:>10.0f} {h:>13.0f} {g / h:>7.2f}")
+        gs, hs = results[("generated", request)], results[("hand-written", request)]
+        ratios = [g / h for g, h in zip(gs, hs)]
+        ratio = median(ratios)
+        worst = min(worst, ratio)
+        shown = " ".join(f"{r:.2f}" for r in ratios)
+        print(f"{request:<8} {median(gs):>10.0f} {median(hs):>13.0f} {ratio:>7.2f}  {shown}")
     return 1 if worst < args.min_ratio else 0
 
 
