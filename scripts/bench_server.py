@@ -7,7 +7,9 @@ router (extraction, validation with every violation collected, RFC 9457 errors, 
 For each, wrk (64 connections; pinned to its own CPU when taskset exists) drives two requests for --seconds each:
   list:   GET /pets?limit=10&status=available     (api key, query parsing, 10 pets serialized)
   create: POST /pets with a valid JSON body        (api key, body parsed and validated)
-and the table prints requests per second and the generated server's share of the baseline.
+and the table prints requests per second and the generated server's share of the baseline, and,
+with perf, the server's CPU time per request (ratio: hand-written / generated, i.e. the
+throughput share the work alone allows, less sensitive to a noisy machine).
 Needs wrk (apt install wrk). Exit 1 when the generated server is below --min-ratio of the baseline.
 """
 
@@ -53,15 +55,35 @@ def pinned(cpu: int, cmd: list[str]) -> list[str]:
     return ["taskset", "-c", str(cpu), *cmd] if PIN else cmd
 
 
-def wrk(url: str, seconds: int, script: Path | None) -> float:
+# With perf, the server's CPU time (task-clock: user and kernel, all its threads) is counted while
+# wrk runs: CPU time per request measures the work each server does, and drifts far less with the
+# machine's other load than requests per second. (Hardware instruction counters would be better;
+# virtual machines often lack them.)
+PERF = shutil.which("perf") is not None
+
+
+def wrk(url: str, seconds: int, script: Path | None, pid: int) -> tuple[float, float | None]:
+    """(requests per second, server CPU microseconds per request or None)."""
     cmd = pinned(1, ["wrk", "-t1" if PIN else "-t2", "-c64", f"-d{seconds}s", "-H", "X-Api-Key: secret"])
     if script:
         cmd += ["-s", str(script)]
+    perf = None
+    if PERF:
+        perf = subprocess.Popen(["perf", "stat", "-x,", "-e", "task-clock", "-p", str(pid)],
+                                stderr=subprocess.PIPE, text=True)
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    instructions = None
+    if perf:
+        perf.send_signal(2)
+        _, err = perf.communicate()
+        m = re.search(r"^([\d.]+),msec,task-clock", err, re.M)
+        instructions = float(m.group(1)) * 1000.0 if m else None  # microseconds
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise SystemExit(f"{non2xx.group(1)} requests failed; wrk said:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = float(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, (instructions / total if instructions and total else None)
 
 
 def main() -> int:
@@ -78,6 +100,7 @@ def main() -> int:
         post = Path(tmp) / "post.lua"
         post.write_text(f'wrk.method = "POST"\nwrk.body = [[{BODY}]]\nwrk.headers["Content-Type"] = "application/json"\n')
         results: dict[tuple[str, str], list[float]] = {}
+        cost: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.rounds):
             for variant, flags in (("generated", []), ("hand-written", ["--hand-written"])):
                 port = free_port()
@@ -85,9 +108,12 @@ def main() -> int:
                 try:
                     wait_for(port)
                     base = f"http://127.0.0.1:{port}"
-                    results.setdefault((variant, "list"), []).append(
-                        wrk(f"{base}/pets?limit=10&status=available", args.seconds, None))
-                    results.setdefault((variant, "create"), []).append(wrk(f"{base}/pets", args.seconds, post))
+                    for request, url, script in (("list", f"{base}/pets?limit=10&status=available", None),
+                                                 ("create", f"{base}/pets", post)):
+                        rps, per_request = wrk(url, args.seconds, script, server.pid)
+                        results.setdefault((variant, request), []).append(rps)
+                        if per_request:
+                            cost.setdefault((variant, request), []).append(per_request)
                 finally:
                     server.terminate()
                     server.wait()
@@ -105,6 +131,12 @@ def main() -> int:
         worst = min(worst, ratio)
         shown = " ".join(f"{r:.2f}" for r in ratios)
         print(f"{request:<8} {median(gs):>10.0f} {median(hs):>13.0f} {ratio:>7.2f}  {shown}")
+    if cost:
+        print("\nserver CPU time per request in µs (user + kernel; ratio = hand-written / generated)")
+        print(f"{'request':<8} {'generated':>10} {'hand-written':>13} {'ratio':>7}")
+        for request in ("list", "create"):
+            g, h = median(cost[("generated", request)]), median(cost[("hand-written", request)])
+            print(f"{request:<8} {g:>10.1f} {h:>13.1f} {h / g:>7.2f}")
     return 1 if worst < args.min_ratio else 0
 
 
