@@ -515,7 +515,9 @@ impl<'a> TypesGen<'a> {
                     None => quote!(::std::option::Option::None),
                 };
                 let (min, max) = (bound(c.minimum.as_ref()), bound(c.maximum.as_ref()));
-                out.extend(quote!(support::float_range(f64::from(value), #min, #max)?;));
+                // `f64::from` only where the value is not already an f64 (clippy: useless_conversion).
+                let value = if prim == Some(Primitive::F64) { quote!(value) } else { quote!(f64::from(value)) };
+                out.extend(quote!(support::float_range(#value, #min, #max)?;));
             }
         }
         if let Some(m) = c.multiple_of {
@@ -526,7 +528,13 @@ impl<'a> TypesGen<'a> {
             } else if prim.is_some() {
                 self.support.multiple_of_float = true;
                 let m = Literal::f64_suffixed(m);
-                let value = if is_int { quote!(value as f64) } else { quote!(f64::from(value)) };
+                let value = if is_int {
+                    quote!(value as f64)
+                } else if prim == Some(Primitive::F64) {
+                    quote!(value)
+                } else {
+                    quote!(f64::from(value))
+                };
                 out.extend(quote!(support::multiple_of_float(#value, #m)?;));
             }
         }
