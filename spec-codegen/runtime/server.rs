@@ -242,9 +242,11 @@ impl Incoming {
         default: Option<&str>,
     ) -> Option<T> {
         let parsed = match location {
-            Location::Path => self.path.iter().find(|(n, _)| *n == spec.name).map(|(_, v)| v.clone()).map(|raw| {
-                super::schema::parse_single(schema, spec, &raw).map(Some)
-            }),
+            Location::Path => self
+                .path
+                .iter()
+                .find(|(n, _)| *n == spec.name)
+                .map(|(_, raw)| super::schema::parse_single(schema, spec, raw).map(Some)),
             Location::Query => Some(super::schema::parse_query(schema, spec, &self.query)),
             Location::Header => {
                 let values: Vec<&str> =

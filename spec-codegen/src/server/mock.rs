@@ -41,9 +41,7 @@ fn method(o: &Op) -> TokenStream {
     let name = &o.method;
     let response = &o.response;
     let request = o.request.as_ref().map(|r| quote!(, request: #r));
-    let auth = o.security.as_ref().map(|(_, optional)| {
-        if *optional { quote!(, auth: ::std::option::Option<Self::Claims>) } else { quote!(, auth: Self::Claims) }
-    });
+    let auth = super::auth_param(o);
     // Success responses first, in spec order, then `default`, then 404 (the mock holds no data:
     // for an operation that can only fail, "not found" is the natural answer), then the rest.
     // The first that can be built wins.

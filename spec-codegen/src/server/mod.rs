@@ -73,8 +73,7 @@ impl<'a> ServerGen<'a> {
         format_ident!("{}", self.types.claim(name, false))
     }
 
-    /// The `server` module.
-    /// The module, its diagnostics, and the primitives it wrote (they decide dependencies).
+    /// The `server` module, its diagnostics, and the primitives it wrote (they decide dependencies).
     pub fn module(mut self) -> (TokenStream, Diagnostics, crate::typeref::UsedPrimitives) {
         let ir = self.typer.ir;
         let (trait_name, items, ops) = self.operations();
@@ -216,12 +215,11 @@ impl<'a> ServerGen<'a> {
         } else {
             let name = self.claim_type(format!("{base}Body"));
             self.body_enums.insert(op_name.to_owned(), name.clone());
-            let mut scope = Scope::default();
             let defs: Vec<TokenStream> = body
                 .contents
                 .iter()
-                .map(|c| {
-                    let variant = format_ident!("{}", scope.claim(responses::media_variant(&c.media_type), false));
+                .zip(responses::media_variants(&body.contents))
+                .map(|(c, variant)| {
                     let ty = self.body_type(c);
                     let doc = format!(" Sent as `{}`.", c.media_type);
                     quote!(#[doc = #doc] #variant(#ty))
@@ -266,9 +264,7 @@ impl<'a> ServerGen<'a> {
             let route = format!(" `{} {}`", o.op.method.as_str().to_uppercase(), o.op.path);
             let deprecated = o.op.docs.deprecated.then(|| quote!(#[deprecated]));
             let request = o.request.as_ref().map(|r| quote!(, request: #r));
-            let auth = o.security.as_ref().map(|(_, optional)| {
-                if *optional { quote!(, auth: ::std::option::Option<Self::Claims>) } else { quote!(, auth: Self::Claims) }
-            });
+            let auth = auth_param(o);
             quote! {
                 #docs
                 #[doc = ""]
@@ -471,8 +467,8 @@ impl<'a> ServerGen<'a> {
         let media: Vec<&str> = body.contents.iter().map(|c| c.media_type.as_str()).collect();
         let required = body.required;
         let body_enum = self.body_enums.get(&o.op.name).cloned();
-        let mut scope = Scope::default();
-        let arms = body.contents.iter().enumerate().map(|(i, c)| {
+        let variants = responses::media_variants(&body.contents);
+        let arms = body.contents.iter().zip(variants).enumerate().map(|(i, (c, variant))| {
             let node = match &c.ty {
                 Some(t) => self.nodes.node(t),
                 None => self.nodes.node(&TypeRef::Any),
@@ -485,7 +481,6 @@ impl<'a> ServerGen<'a> {
                 MediaKind::Text | MediaKind::Xml => quote!(incoming.text()),
                 MediaKind::Binary => quote!(incoming.bytes()),
             };
-            let variant = format_ident!("{}", scope.claim(responses::media_variant(&c.media_type), false));
             let wrap = match (&body_enum, required) {
                 (Some(e), true) => quote!(.map(#e::#variant)),
                 (Some(e), false) => quote!(.map(|b| ::std::option::Option::Some(#e::#variant(b)))),
@@ -505,6 +500,13 @@ impl<'a> ServerGen<'a> {
             };
         }
     }
+}
+
+/// `, auth: Self::Claims` for a secured operation (`Option<_>` when anonymous access is allowed).
+fn auth_param(o: &Op) -> Option<TokenStream> {
+    o.security.as_ref().map(|(_, optional)| {
+        if *optional { quote!(, auth: ::std::option::Option<Self::Claims>) } else { quote!(, auth: Self::Claims) }
+    })
 }
 
 /// Parameters the server reads: the spec says `Accept`, `Content-Type` and `Authorization` header

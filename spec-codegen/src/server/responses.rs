@@ -120,14 +120,13 @@ impl ServerGen<'_> {
         if contents.is_empty() {
             return None;
         }
-        let mut scope = Scope::default();
         let media: Vec<MediaBody> = contents
             .iter()
-            .map(|c| {
+            .zip(media_variants(contents))
+            .map(|(c, variant)| {
                 let c = &json_when_wildcard(c);
                 let ty = self.body_type(c);
                 let node = c.ty.as_ref().map(|t| self.nodes.node(t));
-                let variant = format_ident!("{}", scope.claim(media_variant(&c.media_type), false));
                 let example = c.examples.iter().find_map(|e| e.value.as_ref()).map(|v| v.to_string());
                 MediaBody { variant, media_type: c.media_type.clone(), kind: c.kind, ty, node, example }
             })
@@ -311,8 +310,15 @@ fn reason(code: u16) -> Option<&'static str> {
     })
 }
 
+/// The body-enum variant of each media type, unique among them, in spec order. Request and
+/// response bodies, and the handler that builds them, all name variants through this.
+pub fn media_variants(contents: &[Content]) -> Vec<Ident> {
+    let mut scope = Scope::default();
+    contents.iter().map(|c| format_ident!("{}", scope.claim(media_variant(&c.media_type), false))).collect()
+}
+
 /// `application/json` → `Json`, `application/vnd.api+json` → `VndApiJson`, `text/plain` → `Text`.
-pub fn media_variant(media_type: &str) -> String {
+fn media_variant(media_type: &str) -> String {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" => "Json".into(),
