@@ -78,7 +78,7 @@ struct GenerateArgs {
     /// Write a complete crate with this package name into `--out`.
     #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
-    /// Comma list of parts: types, server (client and tests are coming).
+    /// Comma list of parts: types, server, client (tests is coming).
     #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
     parts: Parts,
     /// Write every diagnostic (approximations included) to this JSON file.

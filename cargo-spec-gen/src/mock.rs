@@ -30,7 +30,7 @@ async fn main() {
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     eprintln!("spec-gen mock: serving on http://{addr} (Ctrl-C stops it)");
-    if let Err(e) = axum::serve(listener, api::server::router(api::server::Mock)).await {
+    if let Err(e) = axum::serve(listener, api::server::router(api::server::Mock::new())).await {
         eprintln!("error: the mock server stopped: {e}");
         std::process::exit(1);
     }

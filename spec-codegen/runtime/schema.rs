@@ -73,6 +73,8 @@ pub enum StringFormat {
     Uuid,
     /// Standard base64.
     Base64,
+    /// `format: binary`: raw bytes (a file part in multipart bodies); not checked.
+    Binary,
 }
 
 #[derive(Debug)]
@@ -230,7 +232,14 @@ impl Schema {
     /// searched for among simple candidates; when none matches, the closest is returned), enums,
     /// item counts. Deterministic. Recursion is cut at optional members and bounded in depth.
     pub fn synthesize(&self, node: NodeId) -> Value {
-        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new() };
+        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false };
+        synth.value(node, 0)
+    }
+
+    /// [`Schema::synthesize`], with optional properties set too (except where they would recurse):
+    /// an example that exercises every member.
+    pub fn synthesize_all(&self, node: NodeId) -> Value {
+        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true };
         synth.value(node, 0)
     }
 }
@@ -423,6 +432,17 @@ impl Schema {
             }
         }
         (&Node::Any, checks)
+    }
+
+    /// Whether member `name` of the object `node` holds raw bytes (`format: binary`, or a list of
+    /// them): in a multipart body, a file part.
+    pub fn binary_member(&self, node: NodeId, name: &str) -> bool {
+        let Some(member) = member_node(self.container(node), name) else { return false };
+        let target = match self.container(member) {
+            Node::List(item) => *item,
+            _ => member,
+        };
+        matches!(self.resolve(target).0, Node::String(StringFormat::Binary))
     }
 
     /// The array or object node a node stands for (looking through `Nullable`, `Checked` and to the
@@ -677,7 +697,7 @@ impl Walker<'_> {
             return;
         };
         let (ok, expected) = match format {
-            StringFormat::Plain => (true, ""),
+            StringFormat::Plain | StringFormat::Binary => (true, ""),
             StringFormat::DateTime => (is_date_time(s), "an RFC 3339 date-time like 2024-01-02T03:04:05Z"),
             StringFormat::Date => (is_date(s.as_bytes()), "a date like 2024-01-02"),
             StringFormat::Uuid => (is_uuid(s), "a UUID"),
@@ -1468,6 +1488,8 @@ struct Synth<'s> {
     budget: u32,
     /// The nodes being synthesized: a nullable member that recurses into one of them is `null`.
     stack: Vec<NodeId>,
+    /// Whether optional properties are set too.
+    optional: bool,
 }
 
 impl Synth<'_> {
@@ -1520,7 +1542,11 @@ impl Synth<'_> {
         }
         let wanted = min_properties(checks);
         for field in structure.fields.iter().filter(|field| !field.required) {
-            if members.len() >= wanted {
+            if self.optional {
+                if self.stack.contains(&field.node) {
+                    continue;
+                }
+            } else if members.len() >= wanted {
                 break;
             }
             let value = self.value(field.node, depth + 1);
@@ -1560,7 +1586,7 @@ impl Synth<'_> {
 
     fn string(&self, node: NodeId, format: StringFormat, checks: &[&Checks]) -> Value {
         let base = match format {
-            StringFormat::Plain => "string",
+            StringFormat::Plain | StringFormat::Binary => "string",
             StringFormat::DateTime => "2024-01-01T00:00:00Z",
             StringFormat::Date => "2024-01-01",
             StringFormat::Uuid => "00000000-0000-4000-8000-000000000000",
@@ -1584,9 +1610,14 @@ impl Synth<'_> {
     }
 
     fn list(&mut self, item: NodeId, checks: &[&Checks], depth: usize) -> Value {
-        // Near the root, one item even when none is required: a mock's list should show data.
-        // Deeper down, only what is required, so recursive schemas stay small.
-        let floor = if depth < 3 { 1 } else { 0 };
+        // Near the root, one item even when none is required: a mock's list should show data
+        // (two for an example request: a one-item list reads like a scalar in forms, multipart
+        // and exploded queries). Deeper down, only what is required, so recursive schemas stay small.
+        let floor = match (depth < 3, self.optional) {
+            (true, true) => 2,
+            (true, false) => 1,
+            (false, _) => 0,
+        };
         let max = checks.iter().filter_map(|c| c.max_items).min().unwrap_or(u64::MAX);
         let min = checks.iter().filter_map(|c| c.min_items).max().unwrap_or(0);
         let count = min.max(floor.min(max)).min(MAX_SYNTH_ITEMS) as usize;

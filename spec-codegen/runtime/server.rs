@@ -2,7 +2,7 @@
 //! every problem into one RFC 9457 response, authentication plumbing and panic containment.
 //!
 //! This file is copied verbatim into generated crates (as `runtime::server`) beside
-//! `runtime::schema`; the per-operation code the generator writes is a list of calls into it, so
+//! `runtime::schema` and `runtime::http`; the per-operation code the generator writes is a list of calls into it, so
 //! the generated crate stays small and fast to compile. It may only use std, `::axum`,
 //! `::serde`, `::serde_json`, `::base64`, `::form_urlencoded` and `::percent_encoding`.
 
@@ -11,6 +11,7 @@ use ::axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use ::serde_json::Value;
 
+use super::http::{Multipart, essence, media_index, parse_multipart, scalar_text};
 use super::schema::{NodeId, ParamSpec, Schema};
 
 /// Limits a generated router enforces.
@@ -379,8 +380,8 @@ impl Incoming {
     }
 
     /// A binary body, as sent.
-    pub fn bytes(&mut self) -> Option<Bytes> {
-        Some(self.body.clone())
+    pub fn bytes(&mut self) -> Option<Vec<u8>> {
+        Some(self.body.to_vec())
     }
 
     /// A `multipart/form-data` body: its parts, with the text parts checked against the properties
@@ -520,107 +521,6 @@ pub enum Media {
     Refused,
 }
 
-/// The parts of a `multipart/form-data` body (RFC 7578). Header lines are read leniently (names may
-/// hold raw UTF-8, as RFC 7578 allows); the structure (boundary, blank line after headers) is not.
-fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
-    let boundary = content_type
-        .split(';')
-        .skip(1)
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
-        .filter(|b| !b.is_empty())
-        .ok_or("the multipart content type has no boundary")?;
-    let delimiter = format!("--{boundary}").into_bytes();
-    let find = |haystack: &[u8], from: usize| -> Option<usize> {
-        haystack.get(from..)?.windows(delimiter.len()).position(|w| w == delimiter.as_slice()).map(|i| i + from)
-    };
-    let mut at = find(body, 0).ok_or("the body does not start with the multipart boundary")? + delimiter.len();
-    let mut parts = Vec::new();
-    loop {
-        let rest = body.get(at..).unwrap_or_default();
-        if rest.starts_with(b"--") {
-            return Ok(parts);
-        }
-        let start = at + if rest.starts_with(b"\r\n") { 2 } else { 0 };
-        let next = find(body, start).ok_or("a multipart part is not closed by the boundary")?;
-        // The part ends before the CRLF that precedes the next delimiter.
-        let end = if next >= 2 && body.get(next - 2..next) == Some(b"\r\n") { next - 2 } else { next };
-        let part = body.get(start..end).unwrap_or_default();
-        let split = part.windows(4).position(|w| w == b"\r\n\r\n").ok_or("a multipart part has no blank line after its headers")?;
-        let (head, data) = (&part[..split], &part[split + 4..]);
-        let head = String::from_utf8_lossy(head);
-        let mut name = None;
-        let mut file_name = None;
-        let mut part_type = None;
-        for line in head.split("\r\n") {
-            let Some((key, value)) = line.split_once(':') else { continue };
-            if key.trim().eq_ignore_ascii_case("content-disposition") {
-                name = disposition_param(value, "name");
-                file_name = disposition_param(value, "filename");
-            } else if key.trim().eq_ignore_ascii_case("content-type") {
-                part_type = Some(value.trim().to_owned());
-            }
-        }
-        let name = name.ok_or("a multipart part has no name in its Content-Disposition")?;
-        parts.push(Part { name, file_name, content_type: part_type, data: Bytes::copy_from_slice(data) });
-        at = next + delimiter.len();
-    }
-}
-
-/// `name` in `form-data; name="field"; filename="a.png"` (quoted or not).
-fn disposition_param(value: &str, key: &str) -> Option<String> {
-    let mut rest = value;
-    while let Some(i) = rest.find(';') {
-        rest = &rest[i + 1..];
-        let item = rest.trim_start();
-        let Some(after) = item.strip_prefix(key).map(str::trim_start).and_then(|a| a.strip_prefix('=')) else { continue };
-        let after = after.trim_start();
-        return Some(match after.strip_prefix('"') {
-            Some(quoted) => {
-                let mut out = String::new();
-                let mut chars = quoted.chars();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => out.extend(chars.next()),
-                        other => out.push(other),
-                    }
-                }
-                out
-            }
-            None => after.split(';').next().unwrap_or("").trim().to_owned(),
-        });
-    }
-    None
-}
-
-/// A received `multipart/form-data` body.
-#[derive(Debug, Clone, Default)]
-pub struct Multipart {
-    pub parts: Vec<Part>,
-}
-
-impl Multipart {
-    /// The first part named `name`.
-    pub fn part(&self, name: &str) -> Option<&Part> {
-        self.parts.iter().find(|p| p.name == name)
-    }
-
-    /// The first part named `name` as text.
-    pub fn text(&self, name: &str) -> Option<String> {
-        self.part(name).map(|p| String::from_utf8_lossy(&p.data).into_owned())
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Part {
-    pub name: String,
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub data: Bytes,
-}
-
 /// How a security scheme's credential travels.
 #[derive(Debug)]
 pub enum SchemeKind {
@@ -715,28 +615,6 @@ fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The essence of a media type: `Application/JSON; charset=utf-8` → `application/json`.
-fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
-}
-
-/// The first declared media type the sent `content_type` fits (exact, then `type/*`, then `*/*`).
-fn media_index(content_type: &str, media: &[&str]) -> Option<usize> {
-    let sent_raw = content_type.split(';').next().unwrap_or("").trim();
-    // The common case, compared without allocating: the exact type, in any letter case.
-    if let Some(i) = media.iter().position(|m| m.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(sent_raw)) {
-        return Some(i);
-    }
-    let sent = essence(content_type);
-    let top = sent.split('/').next().unwrap_or("");
-    media.iter().position(|m| essence(m) == sent).or_else(|| {
-        media.iter().position(|m| {
-            let m = essence(m);
-            m == "*/*" || m.strip_suffix("/*").is_some_and(|t| t == top)
-        })
-    })
-}
-
 /// Whether the `Accept` header admits one of `produces` (no header, or nothing declared: yes).
 fn acceptable(headers: &HeaderMap, produces: &[&str]) -> bool {
     if produces.is_empty() {
@@ -826,13 +704,6 @@ pub fn set_header<T: ::serde::Serialize>(response: &mut Response, name: &'static
     }
 }
 
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// A response with an `application/x-www-form-urlencoded` body: object members as pairs, arrays
 /// as repeated keys.
 pub fn form_response<T: ::serde::Serialize>(status: StatusCode, media: &'static str, body: &T) -> Response {
@@ -857,46 +728,10 @@ pub fn form_response<T: ::serde::Serialize>(status: StatusCode, media: &'static 
 
 /// A `multipart/form-data` response carrying `body`'s parts.
 pub fn multipart_response(status: StatusCode, body: Multipart) -> Response {
-    const BOUNDARY: &str = "spec-gen-boundary-7MA4YWxkTrZu0gW";
-    let mut out = Vec::new();
-    for part in &body.parts {
-        out.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"", part.name).as_bytes());
-        if let Some(file_name) = &part.file_name {
-            out.extend_from_slice(format!("; filename=\"{file_name}\"").as_bytes());
-        }
-        out.extend_from_slice(b"\r\n");
-        if let Some(content_type) = &part.content_type {
-            out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
-        }
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(&part.data);
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    let mut response = (status, out).into_response();
-    if let Ok(value) = HeaderValue::from_str(&format!("multipart/form-data; boundary={BOUNDARY}")) {
+    let mut response = (status, super::http::encode_multipart(&body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("multipart/form-data; boundary={}", super::http::BOUNDARY)) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
 }
 
-/// Mock data for a schema node: the spec's example when it conforms, else a synthesized value.
-pub fn mock_json<T: ::serde::de::DeserializeOwned>(schema: &Schema, node: NodeId, example: Option<&str>) -> Option<T> {
-    if let Some(value) = example.and_then(|text| ::serde_json::from_str::<Value>(text).ok()) {
-        if schema.validate(node, &value).is_empty() {
-            if let Ok(typed) = ::serde_json::from_value(value) {
-                return Some(typed);
-            }
-        }
-    }
-    ::serde_json::from_value(schema.synthesize(node)).ok()
-}
-
-/// Mock text: the spec's example when it is a string, else a placeholder.
-pub fn mock_text(example: Option<&str>) -> String {
-    match example.and_then(|text| ::serde_json::from_str::<Value>(text).ok()) {
-        Some(Value::String(s)) => s,
-        Some(other) => other.to_string(),
-        None => "example".to_owned(),
-    }
-}

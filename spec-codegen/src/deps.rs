@@ -34,6 +34,13 @@ pub const PERCENT_ENCODING: Dependency =
 /// What the `server` part's code and runtime use, beside serde.
 pub const SERVER: [Dependency; 5] = [AXUM, BASE64, FORM_URLENCODED, PERCENT_ENCODING, REGRESS];
 
+/// reqwest with rustls: a generated client reaches HTTPS servers without a system TLS library.
+pub const REQWEST: Dependency =
+    Dependency { name: "reqwest", version: "=0.12.28", features: &["rustls-tls"], default_features: false };
+
+/// What the `client` part's code and runtime use, beside serde.
+pub const CLIENT: [Dependency; 5] = [REQWEST, BASE64, FORM_URLENCODED, PERCENT_ENCODING, REGRESS];
+
 /// Guesses the crate a user-supplied type path needs (`::time::OffsetDateTime` → none known).
 pub fn for_path(path: &str) -> Option<Dependency> {
     let first = path.trim_start_matches("::").split("::").next()?;

@@ -7,9 +7,9 @@
 mod builder;
 pub mod deps;
 mod docs;
+mod http;
 pub mod options;
 pub mod pipeline;
-mod server;
 mod support;
 mod typeref;
 mod types;
@@ -25,6 +25,7 @@ use spec_core::source::SourceSet;
 
 pub use builder::{BuildError, Builder};
 pub use deps::Dependency;
+pub use http::{HttpNames, OperationNames};
 pub use options::{FormatMapping, Options, Parts};
 
 /// Generated code and what it needs.
@@ -52,10 +53,8 @@ pub enum GenerateError {
 
 /// Generates the parts `options` asks for.
 pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Output, GenerateError> {
-    for (wanted, name) in [(options.parts.client, "client"), (options.parts.tests, "tests")] {
-        if wanted {
-            return Err(GenerateError::PartUnavailable(name));
-        }
+    if options.parts.tests {
+        return Err(GenerateError::PartUnavailable("tests"));
     }
     // Large specs are generated in pieces on all cores: each piece is quoted, parsed and laid out
     // on its own thread. prettyplease lays out each item independently, so the pieces joined in
@@ -94,7 +93,7 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         }
     }
     let started = std::time::Instant::now();
-    let (server, server_diags, server_used) = server_module(ir, sources, options, edges);
+    let (server, server_diags, server_used) = http_modules(ir, sources, options, edges);
     diagnostics.extend(server_diags);
     used |= server_used;
     let (module, dependencies) = finish(ir, options, used, support);
@@ -163,7 +162,7 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     let typer = typeref::Typer::new(ir, &options.formats, &edges);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
-    let (server, server_diags, server_used) = server_module(ir, sources, options, &edges);
+    let (server, server_diags, server_used) = http_modules(ir, sources, options, &edges);
     let mut used = typer.used();
     used |= server_used;
     let (module, dependencies) = finish(ir, options, used, types_gen.support);
@@ -173,20 +172,28 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     Ok(Tokens { tokens, dependencies, diagnostics })
 }
 
-/// The `server` module and the runtime it calls, when the options ask for a server.
-fn server_module(
+/// The `operations`, `server` and `client` modules and the runtime they call, when the options
+/// ask for a server or a client.
+fn http_modules(
     ir: &Ir,
     sources: &SourceSet,
     options: &Options,
     edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
 ) -> (TokenStream, Diagnostics, typeref::UsedPrimitives) {
-    if !options.parts.server {
+    if !options.parts.server && !options.parts.client {
         return (TokenStream::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
     }
     let typer = typeref::Typer::new(ir, &options.formats, edges);
-    let (module, diags, used) = server::ServerGen::new(&typer, sources, options).module();
-    let runtime = server::runtime_module();
+    let (module, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
+    let runtime = http::runtime_module(&options.parts);
     (quote!(#runtime #module), diags, used)
+}
+
+/// The names the `server` and `client` parts give the trait and each operation's items.
+pub fn http_names(ir: &Ir, sources: &SourceSet, options: &Options) -> http::HttpNames {
+    let edges = typeref::recursive_edges(ir);
+    let typer = typeref::Typer::new(ir, &options.formats, &edges);
+    http::HttpGen::new(&typer, sources, options).names()
 }
 
 /// The implementation skeleton of the server trait, formatted, for the user to own.
@@ -201,7 +208,7 @@ pub fn scaffold_server(
         .map_err(|e| GenerateError::Unparsable(format!("`{server_path}` is not a module path: {e}")))?;
     let edges = typeref::recursive_edges(ir);
     let typer = typeref::Typer::new(ir, &options.formats, &edges);
-    let tokens = server::ServerGen::new(&typer, sources, options).scaffold(&path);
+    let tokens = http::HttpGen::new(&typer, sources, options).scaffold(&path);
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     Ok(format!(
         "//! The implementation of {}, started by `cargo spec-gen scaffold server`; edit freely.\n\n{}",
@@ -222,6 +229,9 @@ fn finish(
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
     if options.parts.server {
         dependencies.extend(deps::SERVER);
+    }
+    if options.parts.client {
+        dependencies.extend(deps::CLIENT.iter().filter(|d| !dependencies.contains(d)).copied().collect::<Vec<_>>());
     }
     if support.pattern && !dependencies.contains(&deps::REGRESS) {
         dependencies.push(deps::REGRESS);

@@ -1,11 +1,40 @@
 //! Helpers shared by the workspace tests: run the pipeline on a fixture spec the way the CLI does,
 //! and render what came out (code and diagnostics) for snapshots and generated crates.
 
+pub mod loopback;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use spec_codegen::Options;
 use spec_core::{Diagnostics, SourceSet};
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
+}
+
+/// The `@readme/oas-examples` `package/` folder, fetched (once, cached) by
+/// `scripts/corpus.py --fetch-only`, which needs npm the first time.
+pub fn oas_examples() -> PathBuf {
+    let out = std::process::Command::new("python3")
+        .arg(workspace_root().join("scripts/corpus.py"))
+        .args(["--corpus", "oas-examples", "--fetch-only"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("python3 runs scripts/corpus.py");
+    assert!(out.status.success(), "fetching oas-examples failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// A spec path of a test table: `oas:` paths are inside the oas-examples package, others are
+/// relative to the workspace root.
+pub fn spec_path(spec: &str) -> PathBuf {
+    match spec.strip_prefix("oas:") {
+        Some(rel) => oas_examples().join(rel),
+        None => workspace_root().join(spec),
+    }
+}
 
 /// The folder of the fixture specs.
 pub fn fixtures_dir() -> PathBuf {
@@ -59,9 +88,15 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: Option<&SourceSet>) -> S
 /// Runs cargo in a generated workspace at `root` with its own target dir (so this workspace's
 /// serde_json features do not leak in); returns (success, stdout, stderr).
 pub fn cargo_in(root: &Path, target: &Path, args: &[&str]) -> (bool, String, String) {
+    cargo_in_env(root, target, args, &[])
+}
+
+/// [`cargo_in`] with extra environment variables.
+pub fn cargo_in_env(root: &Path, target: &Path, args: &[&str], env: &[(String, String)]) -> (bool, String, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(&cargo)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")

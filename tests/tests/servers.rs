@@ -9,7 +9,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use spec_codegen::{Options, Parts};
 use spec_core::ir::{Ir, MediaKind, Method, ParamLocation, Primitive, SecurityKind, TypeRef};
@@ -31,22 +30,6 @@ const SERVERS: &[(&str, &str, &str)] = &[
     ("oas_petstore_30", "oas:3.0/yaml/petstore.yaml", "oas_petstore"),
     ("oas_petstore_31", "oas:3.1/yaml/petstore.yaml", "oas_petstore"),
 ];
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
-}
-
-/// The oas-examples `package/` folder, fetched on first use.
-fn oas_examples() -> PathBuf {
-    let out = Command::new("python3")
-        .arg(workspace_root().join("scripts/corpus.py"))
-        .args(["--corpus", "oas-examples", "--fetch-only"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("python3 runs scripts/corpus.py");
-    assert!(out.status.success(), "fetching oas-examples failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
 
 /// Tests generated from the spec: every JSON request-body example is sent to the `Mock` with the
 /// credentials its operation asks for, and must be accepted (no 400, 401, 415 or 422): a valid
@@ -104,7 +87,7 @@ fn example_requests(ir: &Ir) -> (String, usize) {
                 let _ = writeln!(
                     out,
                     "\n    #[tokio::test]\n    async fn op{index}_{}_example_{i}() {{\n        \
-                     let base = serve(router(Mock)).await;\n        \
+                     let base = serve(router(Mock::new())).await;\n        \
                      let request = client().request(reqwest::Method::{method}, format!(\"{{base}}{}\"))\
                      .header(\"content-type\", {:?}){credentials}.body(r##\"{}\"##);\n        \
                      let (status, _, body) = send(request).await;\n        \
@@ -195,15 +178,12 @@ fn write(path: &Path, contents: &str) {
 fn generated_servers_answer_real_http_as_the_contract_says() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-crates");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/servers");
-    let oas = oas_examples();
-    let options = Options { parts: Parts { types: true, server: true, ..Parts::default() }, ..Options::default() };
+    let options =
+        Options { parts: Parts { types: true, server: true, client: true, ..Parts::default() }, ..Options::default() };
     let mut members = Vec::new();
     let mut expected_tests = 0;
     for (name, spec, test_file) in SERVERS {
-        let spec = match spec.strip_prefix("oas:") {
-            Some(rel) => oas.join(rel),
-            None => workspace_root().join(spec),
-        };
+        let spec = spec_gen_tests::spec_path(spec);
         let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
             .unwrap_or_else(|failure| panic!("{}", failure.render(&spec)));
         let dir = root.join(name);
@@ -217,10 +197,12 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
             serde_json = \"1\"\n";
         write(&dir.join("Cargo.toml"), &format!("{member_manifest}{dev}"));
         let (examples, count) = example_requests(&generated.ir);
+        let names = spec_codegen::http_names(&generated.ir, &generated.loaded.sources, &options);
+        let (loopback, loopback_count) = spec_gen_tests::loopback::client_roundtrips(&generated.ir, &names);
         let tests = std::fs::read_to_string(fixtures.join(format!("{test_file}.rs")))
             .unwrap_or_else(|_| panic!("fixtures/servers/{test_file}.rs is missing"));
-        expected_tests += tests.matches("#[tokio::test]").count() + count;
-        let tests = format!("{tests}\n{examples}");
+        expected_tests += tests.matches("#[tokio::test]").count() + count + loopback_count;
+        let tests = format!("{tests}\n{examples}\n{loopback}");
         let helper = std::fs::read_to_string(fixtures.join("helper.rs")).unwrap();
         write(&dir.join("tests/http.rs"), &format!("use {crate_name} as api;\n\n{helper}\n{tests}"));
         members.push(format!("\"{name}\""));

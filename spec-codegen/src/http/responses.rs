@@ -1,12 +1,13 @@
 //! Response enums: one variant per declared status (codes, `4XX` ranges, `default`), carrying that
-//! response's body and headers, and the `IntoResponse` that writes them with their media type.
+//! response's body and headers, and the server's `IntoResponse` that writes them with their media
+//! type.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use spec_core::ir::{Content, MediaKind, Primitive, Response, StatusSpec, TypeRef};
 use spec_core::lower::names::{Scope, pascal};
 
-use super::ServerGen;
+use super::HttpGen;
 
 /// How one response variant is written, for the enum, `IntoResponse` and the mock.
 pub struct Variant {
@@ -56,7 +57,7 @@ impl Variant {
     }
 }
 
-impl ServerGen<'_> {
+impl HttpGen<'_> {
     /// The response enum of an operation named `base` (`GetPet` → `GetPetResponse`), its body enums,
     /// and the variants' descriptions for the handler and the mock.
     pub(super) fn responses(&mut self, base: &str, responses: &[Response]) -> (Ident, TokenStream, Vec<Variant>) {
@@ -102,14 +103,25 @@ impl ServerGen<'_> {
             }
             if fields.is_empty() { quote!(#[doc = #doc] #name) } else { quote!(#[doc = #doc] #name { #(#fields),* }) }
         });
-        let arms = variants.iter().map(|(v, _)| into_response_arm(&enum_name, v));
+        let statuses = variants.iter().map(|(v, _)| {
+            let name = &v.name;
+            match v.status {
+                StatusSpec::Code(code) if v.is_tuple() => quote!(#enum_name::#name(..) => #code,),
+                StatusSpec::Code(code) if v.body.is_none() && v.headers.is_empty() => {
+                    quote!(#enum_name::#name => #code,)
+                }
+                StatusSpec::Code(code) => quote!(#enum_name::#name { .. } => #code,),
+                _ => quote!(#enum_name::#name { status, .. } => status,),
+            }
+        });
         items.extend(quote! {
-            #[derive(Debug)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #enum_name { #(#defs,)* }
 
-            impl ::axum::response::IntoResponse for #enum_name {
-                fn into_response(self) -> ::axum::response::Response {
-                    match self { #(#arms)* }
+            impl #enum_name {
+                /// The HTTP status of this response.
+                pub fn status(&self) -> u16 {
+                    match *self { #(#statuses)* }
                 }
             }
         });
@@ -142,7 +154,7 @@ impl ServerGen<'_> {
         });
         items.extend(quote! {
             /// The body, in one of the media types the spec declares for this response.
-            #[derive(Debug)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #name { #(#defs,)* }
         });
         Some(Body { ty: quote!(#name), media })
@@ -161,7 +173,7 @@ impl ServerGen<'_> {
                 None => quote!(::serde_json::Value),
             },
             MediaKind::Multipart => quote!(rt::Multipart),
-            MediaKind::Binary => quote!(::axum::body::Bytes),
+            MediaKind::Binary => quote!(::std::vec::Vec<u8>),
         }
     }
 }
@@ -178,6 +190,18 @@ fn json_when_wildcard(c: &Content) -> Content {
         Content { media_type: "application/json".into(), kind: MediaKind::Json, ..c.clone() }
     } else {
         c.clone()
+    }
+}
+
+/// How the server writes an operation's response enum.
+pub fn into_response_impl(enum_name: &Ident, variants: &[Variant]) -> TokenStream {
+    let arms = variants.iter().map(|v| into_response_arm(enum_name, v));
+    quote! {
+        impl ::axum::response::IntoResponse for #enum_name {
+            fn into_response(self) -> ::axum::response::Response {
+                match self { #(#arms)* }
+            }
+        }
     }
 }
 

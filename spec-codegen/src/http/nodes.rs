@@ -225,7 +225,8 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::Date => quote!(rt::Node::String(rt::StringFormat::Date)),
         Primitive::Uuid => quote!(rt::Node::String(rt::StringFormat::Uuid)),
         Primitive::Base64 => quote!(rt::Node::String(rt::StringFormat::Base64)),
-        Primitive::String | Primitive::Binary | Primitive::Formatted(_) => {
+        Primitive::Binary => quote!(rt::Node::String(rt::StringFormat::Binary)),
+        Primitive::String | Primitive::Formatted(_) => {
             quote!(rt::Node::String(rt::StringFormat::Plain))
         }
     }

@@ -25,9 +25,25 @@ pub fn mock(trait_name: &Ident, ops: &[Op], secured: bool) -> TokenStream {
     });
     quote! {
         /// Answers every operation with the spec's example of its first success response, or data
-        /// synthesized from that response's schema. Serve it to get a live server from the spec alone.
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct Mock;
+        /// synthesized from that response's schema. Serve it to get a live server from the spec alone;
+        /// [`Mock::answering`] makes it prefer another status (an error response, say).
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct Mock {
+            prefer: ::std::option::Option<u16>,
+        }
+
+        impl Mock {
+            /// Answers success responses first.
+            pub fn new() -> Self {
+                Mock { prefer: ::std::option::Option::None }
+            }
+
+            /// Answers with the response declared for `status` (exactly, by its range, or as
+            /// `default`) where the operation has one; otherwise as [`Mock::new`].
+            pub fn answering(status: u16) -> Self {
+                Mock { prefer: ::std::option::Option::Some(status) }
+            }
+        }
 
         #[allow(unused_variables)]
         impl #trait_name for Mock {
@@ -41,7 +57,7 @@ fn method(o: &Op) -> TokenStream {
     let name = &o.method;
     let response = &o.response;
     let request = o.request.as_ref().map(|r| quote!(, request: #r));
-    let auth = super::auth_param(o);
+    let auth = super::server::auth_param(o);
     // Success responses first, in spec order, then `default`, then 404 (the mock holds no data:
     // for an operation that can only fail, "not found" is the natural answer), then the rest.
     // The first that can be built wins.
@@ -53,12 +69,13 @@ fn method(o: &Op) -> TokenStream {
     };
     let mut order: Vec<&Variant> = o.variants.iter().collect();
     order.sort_by_key(|v| rank(v));
-    let attempts = order.iter().map(|v| attempt(response, v));
+    let candidates = order.iter().map(|v| candidate(response, v));
+    let count = order.len();
     let doc = format!("the mock cannot build any response of `{}` from the spec", o.op.name);
     quote! {
         async fn #name(&self #request #auth) -> #response {
-            #(#attempts)*
-            panic!(#doc)
+            static CANDIDATES: [(rt::Status, fn(::std::option::Option<u16>) -> ::std::option::Option<#response>); #count] = [#(#candidates),*];
+            rt::mock_pick(self.prefer, &CANDIDATES).expect(#doc)
         }
     }
 }
@@ -71,16 +88,17 @@ fn is_success(status: StatusSpec) -> bool {
     }
 }
 
-/// `if let Some(r) = (|| Some(Response::Ok(…?)))() { return r; }`
-fn attempt(response: &Ident, v: &Variant) -> TokenStream {
+/// `(Status::Code(200), |prefer| Some(Response::Ok(…?)))`: a declared status and how the mock
+/// builds it (`prefer`: the status asked for, which a range or `default` answers with).
+fn candidate(response: &Ident, v: &Variant) -> TokenStream {
     let name = &v.name;
-    let status = match v.status {
-        StatusSpec::Code(_) => TokenStream::new(),
+    let (declared, status) = match v.status {
+        StatusSpec::Code(code) => (quote!(rt::Status::Code(#code)), TokenStream::new()),
         StatusSpec::Range(d) => {
-            let code = u16::from(d) * 100;
-            quote!(status: #code,)
+            let (digit, code) = (u16::from(d), u16::from(d) * 100);
+            (quote!(rt::Status::Range(#digit)), quote!(status: prefer.unwrap_or(#code),))
         }
-        StatusSpec::Default => quote!(status: 200u16,),
+        StatusSpec::Default => (quote!(rt::Status::Default), quote!(status: prefer.unwrap_or(200u16),)),
     };
     // Of several media types, JSON is answered when declared: its data is checked against the schema.
     let body = v.body.as_ref().map(|b| match b.media.as_slice() {
@@ -107,12 +125,7 @@ fn attempt(response: &Ident, v: &Variant) -> TokenStream {
         let body = body.map(|b| quote!(body: #b,));
         quote!(#response::#name { #status #body #(#headers)* })
     };
-    quote! {
-        let attempt = || -> ::std::option::Option<#response> { ::std::option::Option::Some(#value) };
-        if let ::std::option::Option::Some(response) = attempt() {
-            return response;
-        }
-    }
+    quote!((#declared, |prefer| ::std::option::Option::Some(#value)))
 }
 
 /// The expression building one media type's mock body (with `?` when it can fail).
@@ -127,7 +140,7 @@ fn body_value(m: &MediaBody) -> TokenStream {
             quote!(rt::mock_json(&SCHEMA, #node, #example)?)
         }
         MediaKind::Text | MediaKind::Xml => quote!(rt::mock_text(#example)),
-        MediaKind::Binary => quote!(::axum::body::Bytes::from(rt::mock_text(#example))),
+        MediaKind::Binary => quote!(rt::mock_text(#example).into_bytes()),
         MediaKind::Multipart => quote!(rt::Multipart::default()),
     }
 }
