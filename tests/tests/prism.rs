@@ -35,36 +35,26 @@ const PRISM_BUGS: &[(&str, &str)] = &[
     ("paths_simple_exploded", PATH_COMMA),
     ("paths_label_non_exploded", PATH_COMMA),
     ("paths_matrix_non_exploded", PATH_COMMA),
-    ("put_anything_multipart_formdata", REPEATED_PARTS),
+    ("put_anything_multipart_formdata", MULTIPART),
     ("query_space_delimited_non_exploded", DELIMITED_OBJECT),
     ("query_pipe_delimited_non_exploded", DELIMITED_OBJECT),
-    // Our gap, not Prism's: a form body's object-valued property is sent as JSON text, not in the
-    // style its `encoding` (or the form default, exploded) asks for; Prism refuses the reserved
-    // characters of the JSON.
-    ("form_data_standard", FORM_OBJECT),
-    ("form_data_form_non_exploded", FORM_OBJECT),
-    ("form_data_form_exploded", FORM_OBJECT),
-    ("form_data_space_delimited_non_exploded", FORM_OBJECT),
-    ("form_data_pipe_delimited_non_exploded", FORM_OBJECT),
-    ("form_data_deep_object_exploded", FORM_OBJECT),
+    ("form_data_standard", MULTIPART),
+    ("form_data_form_non_exploded", MULTIPART),
+    ("form_data_form_exploded", MULTIPART),
+    ("form_data_space_delimited_non_exploded", MULTIPART),
+    ("form_data_pipe_delimited_non_exploded", MULTIPART),
+    ("form_data_deep_object_exploded", MULTIPART),
 ];
 
 const DELIMITED_OBJECT: &str = "Prism 5.16.0 throws `Space/pipe/comma.. delimited style is only applicable to array \
     parameter` on the object parameter these operations also have (OpenAPI 3.0 defines \
     spaceDelimited and pipeDelimited for objects: `color=R%20100%20G%20200`), killing the mock";
 
-const REPEATED_PARTS: &str = "Prism 5.16.0 reads repeated multipart parts (an array of files, RFC 7578 \
-    section 4.3) as one value, the last, and refuses the array (stoplightio/prism PR #2654, open)";
-
-const FORM_OBJECT: &str = "spec-gen's gap: urlencoded object-valued properties are written as JSON text, \
-    not in their `encoding` style";
-
-const PATH_COMMA: &str = "Prism 5.16.0 crashes (TypeError: `parameters[name].startsWith is not a function` in \
-    deserializeLabelStyle / deserializeMatrixStyle, `value.split is not a function` in \
-    deserializeSimpleStyle) on a simple, or non-exploded label or matrix, path parameter whose \
-    value holds `,` (an array or object, written as the spec's own `blue,black` examples are): it \
-    splits the segment before the style deserializer runs, and the crash kills the mock for every \
-    later request";
+const MULTIPART: &str = "Prism 5.16.0 reads multipart parts as plain text: repeated parts (an array, RFC 7578 \
+    section 4.3) collapse to the last one (stoplightio/prism PR #2654, open) and a JSON part (an \
+    object property's default encoding, OpenAPI 3.0.3 Encoding Object) stays a string, so it \
+    refuses every such body ('must be array', 'must be object', 'Reserved characters'), even \
+    `curl -F array=a -F array=b`; the same requests pass our server's loopback tests";
 
 /// The `prism` executable, installed with npm on first use.
 fn prism() -> PathBuf {

@@ -3,7 +3,8 @@ use petstore_server::api;
 use std::time::Instant;
 
 fn main() {
-    let body = br#"{"name": "Rex", "kind": {"type": "dog", "good_boy": true}, "status": "available", "tags": ["friendly"]}"#;
+    let body =
+        br#"{"name": "Rex", "kind": {"type": "dog", "good_boy": true}, "status": "available", "tags": ["friendly"]}"#;
     let n = 300_000;
     let t = Instant::now();
     for _ in 0..n {

@@ -4,6 +4,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use spec_core::diag::Diagnostic;
 use spec_core::ir::*;
 
 use super::responses::{HeaderField, MediaBody, Variant};
@@ -75,7 +76,7 @@ impl HttpGen<'_> {
                     pub use super::rt_http::*;
                     pub use super::rt_schema::*;
                 }
-                pub use rt::{Basic, Error, Received};
+                pub use self::rt::{Basic, Error, Received};
 
                 /// The servers the spec lists, with their variables at their default values.
                 pub const SERVERS: &[&str] = &[#(#servers),*];
@@ -233,24 +234,42 @@ impl HttpGen<'_> {
         }
     }
 
-    /// The requirement sets of an operation as `&[&[Scheme::A], &[]]`.
-    fn client_sets(&self, op: &Operation) -> Option<TokenStream> {
+    /// The requirement sets of an operation as `&[&[Scheme::A], &[]]`. A set needing two
+    /// credentials in the one `Authorization` header (basic with bearer, say) cannot be sent; it is
+    /// left out and reported.
+    fn client_sets(&mut self, op: &Operation) -> Option<TokenStream> {
         let ir = self.typer.ir;
         let sets = op.security.as_ref().unwrap_or(&ir.security);
         if sets.is_empty() {
             return None;
         }
-        let sets = sets.iter().map(|set| {
-            let schemes = set.schemes.iter().map(|(key, _)| match ir.security_schemes.iter().find(|s| &s.key == key) {
+        let scheme = |key: &String| ir.security_schemes.iter().find(|s| &s.key == key);
+        let mut written = Vec::new();
+        for set in sets {
+            let authorization =
+                set.schemes.iter().filter(|(key, _)| scheme(key).is_some_and(|s| uses_authorization(&s.kind))).count();
+            if authorization > 1 {
+                let names: Vec<&str> = set.schemes.iter().map(|(key, _)| key.as_str()).collect();
+                self.diags.push(Diagnostic::approximation(
+                    "security-set-unsendable",
+                    op.origin.clone(),
+                    format!(
+                        "the requirement set [{}] needs {authorization} credentials in the one Authorization header; the client does not send it",
+                        names.join(", ")
+                    ),
+                ));
+                continue;
+            }
+            let schemes = set.schemes.iter().map(|(key, _)| match scheme(key) {
                 Some(s) => {
                     let v = scheme_variant(s);
                     quote!(Scheme::#v)
                 }
                 None => quote!(Scheme::Unknown),
             });
-            quote!(&[#(#schemes),*])
-        });
-        Some(quote!(&[#(#sets),*]))
+            written.push(quote!(&[#(#schemes),*]));
+        }
+        Some(quote!(&[#(#written),*]))
     }
 
     fn body_write(&self, op: &Operation, body: &RequestBody) -> TokenStream {
@@ -343,6 +362,17 @@ impl HttpGen<'_> {
 /// The client's method for an operation: its name, unless `Client` has an item of that name.
 pub(super) fn method_name(o: &Op) -> Ident {
     if CLIENT_ITEMS.contains(&o.op.name.as_str()) { format_ident!("{}_operation", o.op.name) } else { o.method.clone() }
+}
+
+/// Whether a scheme's credential travels in the `Authorization` header.
+fn uses_authorization(kind: &SecurityKind) -> bool {
+    matches!(
+        kind,
+        SecurityKind::Basic
+            | SecurityKind::Bearer { .. }
+            | SecurityKind::OAuth2 { .. }
+            | SecurityKind::OpenIdConnect { .. }
+    )
 }
 
 /// Reads one media type's body from `received`.

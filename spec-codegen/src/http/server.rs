@@ -49,7 +49,7 @@ impl HttpGen<'_> {
                     pub use super::rt_schema::*;
                     pub use super::rt_server::*;
                 }
-                pub use rt::{AuthError, Config, Credential, Presented};
+                pub use self::rt::{AuthError, Config, Credential, Presented};
                 #api_trait
                 #security
                 #(#responses)*
