@@ -54,9 +54,12 @@ impl ::std::fmt::Display for Error {
             Error::Undeclared(r) => {
                 write!(f, "status {} is not declared by the operation; body: {}", r.status, r.excerpt())
             }
-            Error::Decode { response, reason } => {
-                write!(f, "the status {} response does not fit the spec: {reason}", response.status)
-            }
+            Error::Decode { response, reason } => write!(
+                f,
+                "the status {} response does not fit the spec: {reason}; body: {}",
+                response.status,
+                response.excerpt()
+            ),
         }
     }
 }

@@ -92,6 +92,14 @@ pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded,
 
 type Timings = Vec<(&'static str, Duration)>;
 
+/// Load and lower only, for front ends that read the IR instead of generating code (the macro's
+/// struct check): the sources and the IR, or the failure with every located diagnostic.
+pub fn lower(spec: &Path, deny: Deny) -> Result<(Loaded, Ir), Failure> {
+    let (loaded, ir, mut diagnostics, _) = load_ir(spec)?;
+    let loaded = finish_diagnostics(loaded, &mut diagnostics, Diagnostics::default(), deny)?;
+    Ok((loaded, ir))
+}
+
 /// Load and lower: the sources, the IR and their located diagnostics, or the failure.
 fn load_ir(spec: &Path) -> Result<(Loaded, Ir, Diagnostics, Timings), Failure> {
     let mut diagnostics = Diagnostics::default();

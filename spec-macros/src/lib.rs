@@ -9,6 +9,15 @@
 //! pub mod petstore {}
 //! ```
 //!
+//! On a struct, with `schema = "Name"`, it checks a hand-written type against that schema instead:
+//! each missing, extra, wrongly typed or wrongly optional field is a compile error at the field.
+//!
+//! ```ignore
+//! #[spec_contract(spec = "openapi.yaml", schema = "Pet")]
+//! #[derive(serde::Deserialize)]
+//! struct Pet { id: i64, name: String, tag: Option<String> }
+//! ```
+//!
 //! Paths are relative to the crate's `CARGO_MANIFEST_DIR`. Every file the spec reads is tied to
 //! the module with `include_bytes!`, so editing the spec (or any file it references) rebuilds the
 //! crate. Spec errors become one compile error at the path literal, with the spec's file:line.
@@ -22,31 +31,44 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
 
+mod check;
+
 #[proc_macro_attribute]
 pub fn spec_contract(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = match syn::parse::<Args>(attr) {
         Ok(args) => args,
         Err(e) => return e.to_compile_error().into(),
     };
+    if let Ok(structure) = syn::parse::<syn::ItemStruct>(item.clone()) {
+        return check_struct(args, structure).unwrap_or_else(|e| e.to_compile_error()).into();
+    }
     let module = match syn::parse::<syn::ItemMod>(item) {
         Ok(m) => m,
         Err(_) => {
             return syn::Error::new(
                 Span::call_site(),
-                "#[spec_contract] generates into a module: write it on `mod name {}`",
+                "#[spec_contract] generates into a module (`mod name {}`) or checks a struct against a schema \
+                 (`schema = \"Name\"` on a struct)",
             )
             .to_compile_error()
             .into();
         }
     };
+    if let Some(schema) = &args.schema {
+        return syn::Error::new(schema.span(), "`schema` checks a struct: write it on `struct Name { … }`")
+            .to_compile_error()
+            .into();
+    }
     expand(args, module).unwrap_or_else(|e| e.to_compile_error()).into()
 }
 
-/// `"path"` or `spec = "path"`, then optional `with = "types,…"` and `server_trait = "Name"`.
+/// `"path"` or `spec = "path"`, then optional `with = "types,…"` and `server_trait = "Name"` (on a
+/// module), or `schema = "Name"` (on a struct).
 struct Args {
     spec: LitStr,
     with: Option<LitStr>,
     server_trait: Option<LitStr>,
+    schema: Option<LitStr>,
 }
 
 impl Parse for Args {
@@ -54,6 +76,7 @@ impl Parse for Args {
         let mut spec = None;
         let mut with = None;
         let mut server_trait = None;
+        let mut schema = None;
         if input.peek(LitStr) {
             spec = Some(input.parse::<LitStr>()?);
             if !input.is_empty() {
@@ -71,20 +94,71 @@ impl Parse for Args {
                 Some("spec") if spec.is_none() => spec = Some(value.clone()),
                 Some("with") if with.is_none() => with = Some(value.clone()),
                 Some("server_trait") if server_trait.is_none() => server_trait = Some(value.clone()),
-                Some("spec" | "with" | "server_trait") => {
+                Some("schema") if schema.is_none() => schema = Some(value.clone()),
+                Some("spec" | "with" | "server_trait" | "schema") => {
                     return Err(syn::Error::new_spanned(&nv.path, "given twice"));
                 }
                 _ => {
                     return Err(syn::Error::new_spanned(
                         &nv.path,
-                        "unknown argument; expected `spec`, `with` or `server_trait`",
+                        "unknown argument; expected `spec`, `with`, `server_trait` or `schema`",
                     ));
                 }
             }
         }
         let spec = spec.ok_or_else(|| input.error("missing the spec path: #[spec_contract(\"openapi.yaml\")]"))?;
-        Ok(Args { spec, with, server_trait })
+        Ok(Args { spec, with, server_trait, schema })
     }
+}
+
+/// The manifest folder, the spec path as the user wrote it, and the path to read.
+fn spec_path(spec: &LitStr) -> (PathBuf, PathBuf, PathBuf) {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let written = PathBuf::from(spec.value());
+    let path = manifest_dir.join(&written);
+    (manifest_dir, written, path)
+}
+
+/// A spec that could not be read or has errors: one compile error at the path literal.
+fn spec_failure(spec: &LitStr, written: &std::path::Path, mut failure: spec_codegen::pipeline::Failure) -> syn::Error {
+    // Name files as the user wrote the path (relative to their manifest), not absolutely.
+    if let spec_codegen::pipeline::Failure::Spec { sources: Some(sources), .. } = &mut failure {
+        sources.shown_dir = written.parent().map(PathBuf::from).unwrap_or_default();
+    }
+    syn::Error::new(spec.span(), compile_error_text(&failure.render(written)))
+}
+
+/// Each file the spec read as a compile-time input, so editing one rebuilds the crate.
+fn spec_inputs(sources: &spec_core::source::SourceSet) -> proc_macro2::TokenStream {
+    let inputs = sources.files.iter().map(|f| f.path.display().to_string());
+    quote!(#(const _: &[u8] = include_bytes!(#inputs);)*)
+}
+
+/// The struct-checking mode.
+fn check_struct(args: Args, item: syn::ItemStruct) -> syn::Result<proc_macro2::TokenStream> {
+    let Some(schema) = &args.schema else {
+        return Err(syn::Error::new(
+            item.ident.span(),
+            "on a struct, name the schema to check it against: #[spec_contract(spec = \"openapi.yaml\", schema = \"Name\")]",
+        ));
+    };
+    for (given, what) in [(&args.with, "with"), (&args.server_trait, "server_trait")] {
+        if let Some(given) = given {
+            return Err(syn::Error::new(given.span(), format!("`{what}` is for modules; a struct is only checked")));
+        }
+    }
+    let (_, written, path) = spec_path(&args.spec);
+    let (loaded, ir) = spec_codegen::pipeline::lower(&path, Default::default())
+        .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
+    let mut sources = loaded.sources;
+    sources.shown_dir = written.parent().map(PathBuf::from).unwrap_or_default();
+    let errors = check::check(&check::Spec { ir: &ir, sources: &sources }, schema, &item);
+    let inputs = spec_inputs(&sources);
+    let checked = check::emit(&item, errors);
+    Ok(quote! {
+        #checked
+        const _: () = { #inputs };
+    })
 }
 
 /// The compiler prints `error: ` before the message already.
@@ -106,28 +180,19 @@ fn expand(args: Args, module: syn::ItemMod) -> syn::Result<proc_macro2::TokenStr
         spec_codegen::options::check_trait_name(&name.value()).map_err(|e| syn::Error::new(name.span(), e))?;
         options.server_trait = Some(name.value());
     }
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
-    let written = PathBuf::from(args.spec.value());
-    let path = manifest_dir.join(&written);
-    let (loaded, tokens) =
-        spec_codegen::pipeline::run_tokens(&path, &options, Default::default()).map_err(|mut failure| {
-            // Name files as the user wrote the path (relative to their manifest), not absolutely.
-            if let spec_codegen::pipeline::Failure::Spec { sources: Some(sources), .. } = &mut failure {
-                sources.shown_dir = written.parent().map(PathBuf::from).unwrap_or_default();
-            }
-            syn::Error::new(args.spec.span(), compile_error_text(&failure.render(&written)))
-        })?;
+    let (manifest_dir, written, path) = spec_path(&args.spec);
+    let (loaded, tokens) = spec_codegen::pipeline::run_tokens(&path, &options, Default::default())
+        .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
     if let Some(missing) = spec_codegen::deps::missing(&manifest_dir, &tokens.dependencies) {
         return Err(syn::Error::new(args.spec.span(), compile_error_text(&missing)));
     }
-    // Each file the spec read becomes a compile-time input of this crate.
-    let inputs = loaded.sources.files.iter().map(|f| f.path.display().to_string());
+    let inputs = spec_inputs(&loaded.sources);
     let body = tokens.tokens;
     let syn::ItemMod { attrs, vis, mod_token, ident, .. } = module;
     Ok(quote! {
         #(#attrs)*
         #vis #mod_token #ident {
-            #(const _: &[u8] = include_bytes!(#inputs);)*
+            #inputs
             #body
         }
     })

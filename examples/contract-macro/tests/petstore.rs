@@ -14,3 +14,11 @@ fn the_spec_example_round_trips() {
     assert!(matches!(pet.kind, Kind::Dog(_)));
     assert_eq!(serde_json::to_value(&pet).unwrap(), example);
 }
+
+/// The checked hand-written `Problem` reads what the generated server writes.
+#[test]
+fn the_checked_struct_reads_a_problem() {
+    let problem: contract_macro::Problem =
+        serde_json::from_value(json!({"title": "no such pet", "status": 404})).unwrap();
+    assert_eq!((problem.kind.as_str(), problem.status), ("about:blank", 404));
+}
