@@ -1,5 +1,6 @@
-//! The build.rs front end's rebuild behaviour, with a real nested `cargo build`: touching a file
-//! that the spec `$ref`s reruns the build script; touching an unrelated file does not.
+//! Rebuild behaviour of the build.rs and macro front ends, with a real nested `cargo build`:
+//! touching a file that the spec `$ref`s reruns the build script (re-expands the macro); touching
+//! an unrelated file does not.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -76,4 +77,52 @@ fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_
     touch(&app.join("spec/openapi.yaml"));
     build();
     assert_eq!(runs(), 3, "the root spec reruns it");
+}
+
+/// The macro front end: the crate is recompiled (the macro re-expanded) when a file the spec
+/// reaches through `$ref` changes, and not for an unrelated file.
+#[test]
+fn touching_a_referenced_file_re_expands_the_macro_and_an_unrelated_one_does_not() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rebuild-macro");
+    let app = root.join("app");
+    let _ = std::fs::remove_dir_all(&app);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    write(
+        &app.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"rebuild-macro-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
+             spec-macros = {{ path = {:?} }}\n\n[workspace]\n",
+            repo.join("spec-macros")
+        ),
+    );
+    write(&app.join("src/lib.rs"), "#[spec_macros::spec_contract(\"spec/openapi.yaml\")]\npub mod api {}\n");
+    let fixture = repo.join("tests/fixtures/multifile");
+    for file in ["openapi.yaml", "parameters.yaml", "responses.yaml", "models/pet.yaml", "models/owner.yaml"] {
+        write(&app.join("spec").join(file), &std::fs::read_to_string(fixture.join(file)).unwrap());
+    }
+    write(&app.join("spec/README.md"), "not part of the spec\n");
+
+    // Whether `cargo build` compiled the app crate again (it says so on stderr).
+    let build = || -> bool {
+        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build"])
+            .current_dir(&app)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr.contains("Compiling rebuild-macro-app")
+    };
+
+    assert!(build(), "the first build compiles the crate");
+    assert!(!build(), "nothing changed, nothing recompiles");
+    touch(&app.join("spec/models/owner.yaml"));
+    assert!(build(), "a file reached only through two levels of $ref re-expands the macro");
+    touch(&app.join("spec/README.md"));
+    assert!(!build(), "an unrelated file in the spec folder does not");
+    touch(&app.join("spec/openapi.yaml"));
+    assert!(build(), "the root spec re-expands it");
 }
