@@ -277,8 +277,15 @@ fn check(args: GenerateArgs) -> ExitCode {
 fn validate(args: ValidateArgs) -> ExitCode {
     // The same pipeline as `generate` (nothing written), so validate reports exactly what
     // generate would: spec errors and warnings, and the generator's approximations too.
+    // Then the lints, which change no code and so only `validate` runs.
     let (diags, sources) = match pipeline::run(&args.spec, &Options::default(), Deny::default()) {
-        Ok(run) => (run.diagnostics, Some(run.loaded.sources)),
+        Ok(run) => {
+            let mut diags = run.diagnostics;
+            let mut lints = spec_core::lint::lint(&run.ir, &run.loaded);
+            run.loaded.sources.locate_all(lints.iter_mut());
+            diags.extend(lints);
+            (diags, Some(run.loaded.sources))
+        }
         Err(Failure::Spec { diagnostics, sources, .. }) => (diagnostics, sources),
         Err(Failure::Generate(e)) => {
             eprintln!("error: {e}");

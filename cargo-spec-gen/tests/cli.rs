@@ -221,3 +221,36 @@ fn the_server_trait_can_be_named() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not a Rust identifier"), "{stderr}");
 }
+
+#[test]
+fn validate_lints_the_spec() {
+    let spec = repo().join("cargo-spec-gen/tests/fixtures/lints.yaml");
+    let out = bin().arg("validate").arg(&spec).args(["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "lints are warnings");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or("").to_owned();
+            (text("code"), text("pointer"), d["line"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    let expected = [
+        ("missing-operation-id", "/paths/~1pets/get", 5),
+        ("unused-component", "/components/schemas/Orphan", 26),
+        ("example-mismatch", "/components/schemas/Pet/example", 25),
+        ("example-mismatch", "/paths/~1pets/get/responses/200/content/application~1json/example", 14),
+    ];
+    for (code, pointer, line) in expected {
+        assert!(
+            found.iter().any(|(c, p, l)| c == code && p == pointer && *l == line),
+            "no {code} at {pointer} line {line} in {found:?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:?}");
+    let human = run(bin().arg("validate").arg(&spec)).1;
+    assert!(human.contains("at `/1/id`: expected an integer, found a string"), "{human}");
+    assert!(human.contains("the required member `name` is missing"), "{human}");
+}

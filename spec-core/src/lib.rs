@@ -8,6 +8,7 @@
 pub mod constraints;
 pub mod diag;
 pub mod ir;
+pub mod lint;
 pub mod locate;
 pub mod lower;
 pub mod pattern;

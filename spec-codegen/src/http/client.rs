@@ -12,7 +12,7 @@ use super::*;
 use crate::docs::doc_attrs;
 
 /// Inherent items of `Client` an operation's method must not shadow.
-const CLIENT_ITEMS: [&str; 7] = ["new", "with_http", "with_credentials", "base_url", "http", "credential", "default"];
+const CLIENT_ITEMS: [&str; 6] = ["new", "with_http", "with_credentials", "base_url", "http", "default"];
 
 impl HttpGen<'_> {
     /// The `client` module; the operation types come from `operations`.
@@ -33,9 +33,10 @@ impl HttpGen<'_> {
             });
         let (credentials, credential_arms) = self.credentials();
         let secured = ops.iter().any(|o| o.security.is_some());
+        // Free functions, not methods: an operation may be named `authorize` too.
         let authorize = secured.then(|| {
             quote! {
-                fn credential(&self, scheme: Scheme) -> ::std::option::Option<rt::Secret<'_>> {
+                fn credential(credentials: &Credentials, scheme: Scheme) -> ::std::option::Option<rt::Secret<'_>> {
                     match scheme {
                         #(#credential_arms)*
                         #[allow(unreachable_patterns)]
@@ -45,10 +46,10 @@ impl HttpGen<'_> {
 
                 /// Sends the credentials of the first requirement set (in spec order) that is fully
                 /// configured; none when no set is (the server then answers as it will).
-                fn authorize(&self, call: &mut rt::Call, sets: &[&[Scheme]]) {
+                fn authorize(credentials: &Credentials, call: &mut rt::Call, sets: &[&[Scheme]]) {
                     for set in sets {
                         let secrets: ::std::option::Option<::std::vec::Vec<rt::Secret<'_>>> =
-                            set.iter().map(|scheme| self.credential(*scheme)).collect();
+                            set.iter().map(|scheme| credential(credentials, *scheme)).collect();
                         if let ::std::option::Option::Some(secrets) = secrets {
                             for secret in secrets {
                                 call.secret(secret);
@@ -119,9 +120,10 @@ impl HttpGen<'_> {
                         &self.http
                     }
 
-                    #authorize
                     #(#methods)*
                 }
+
+                #authorize
             }
         }
     }
@@ -174,7 +176,7 @@ impl HttpGen<'_> {
             fields.push(quote!(#(#doc)* pub #field: ::std::option::Option<#ty>));
             let key = s.rust_name.as_str();
             debug.push(quote!(.field(#key, &self.#field.as_ref().map(|_| "…"))));
-            arms.push(quote!(Scheme::#variant => self.credentials.#field.as_ref().map(|value| #secret),));
+            arms.push(quote!(Scheme::#variant => credentials.#field.as_ref().map(|value| #secret),));
         }
         let tokens = quote! {
             /// Credentials for the spec's security schemes; set those you have.
@@ -215,7 +217,7 @@ impl HttpGen<'_> {
             }
         });
         let body = served_body(op).map(|b| self.body_write(op, b));
-        let auth = self.client_sets(op).map(|sets| quote!(self.authorize(&mut call, #sets);));
+        let auth = self.client_sets(op).map(|sets| quote!(authorize(&self.credentials, &mut call, #sets);));
         let decode = self.decode(response, &o.variants);
         quote! {
             #docs
