@@ -46,6 +46,13 @@ const PRISM_BUGS: &[(&str, &str)] = &[
     ("form_data_deep_object_exploded", MULTIPART),
 ];
 
+const PATH_COMMA: &str = "Prism 5.16.0 crashes (TypeError: `parameters[name].startsWith is not a function` in \
+    deserializeLabelStyle / deserializeMatrixStyle, `value.split is not a function` in \
+    deserializeSimpleStyle) on a simple, or non-exploded label or matrix, path parameter whose \
+    value holds `,` (an array or object, written as the spec's own `blue,black` examples are): it \
+    splits the segment before the style deserializer runs, and the crash kills the mock for every \
+    later request";
+
 const DELIMITED_OBJECT: &str = "Prism 5.16.0 throws `Space/pipe/comma.. delimited style is only applicable to array \
     parameter` on the object parameter these operations also have (OpenAPI 3.0 defines \
     spaceDelimited and pipeDelimited for objects: `color=R%20100%20G%20200`), killing the mock";

@@ -1122,3 +1122,34 @@ fn every_pub_item_is_exercised() {
     let _ = Shape::Array;
     let _ = Style::Form;
 }
+
+/// Example requests: `synthesize_all` sets optional members too (not those that would recurse),
+/// with two items per list near the root; `binary_member` finds the file parts of a multipart
+/// body, directly or as a list of them.
+#[test]
+fn examples_set_every_member_and_binary_members_are_files() {
+    static FIELDS: [Field; 5] = [
+        field("name", 1, true, false),
+        field("file", 2, false, false),
+        field("files", 3, false, false),
+        field("tags", 4, false, false),
+        field("child", 0, false, false),
+    ];
+    static NODES: [Node; 5] = [
+        Node::Struct(Struct { fields: &FIELDS, additional: Additional::Ignore }),
+        Node::String(StringFormat::Plain),
+        Node::String(StringFormat::Binary),
+        Node::List(2),
+        Node::List(1),
+    ];
+    let schema = Schema { nodes: &NODES, checks: &[], patterns: &[] };
+    assert_eq!(schema.synthesize(0), json!({"name": "string"}));
+    assert_eq!(
+        schema.synthesize_all(0),
+        json!({"name": "string", "file": "string", "files": ["string", "string"], "tags": ["string", "string"]})
+    );
+    assert!(schema.validate(0, &schema.synthesize_all(0)).is_empty());
+    assert!(schema.binary_member(0, "file") && schema.binary_member(0, "files"));
+    assert!(!schema.binary_member(0, "name") && !schema.binary_member(0, "tags") && !schema.binary_member(0, "nope"));
+    assert!(schema.validate(2, &json!("any bytes as text")).is_empty());
+}
