@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod mock;
+use spec_codegen::config::{Config, FILE_NAME, Overrides, SpecEntry};
 use spec_codegen::pipeline::{self, Deny, Failure, Generated};
 use spec_codegen::{Options, Parts};
 use spec_core::diag::{Diagnostic, Diagnostics, Severity};
@@ -70,17 +71,20 @@ struct MockArgs {
 
 #[derive(clap::Args)]
 struct GenerateArgs {
-    /// The root spec file (JSON or YAML); files it references by `$ref` are read too.
-    spec: PathBuf,
-    /// Where to write: a `.rs` file, or with `--crate` a directory that becomes a crate.
+    /// The root spec file (JSON or YAML); files it references by `$ref` are read too. Without
+    /// it, every spec that `spec-gen.toml` (in the current folder) gives an `out` is done.
+    spec: Option<PathBuf>,
+    /// Where to write: a `.rs` file, or with `--crate` a directory that becomes a crate (default:
+    /// the spec's `out` in spec-gen.toml).
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
     /// Write a complete crate with this package name into `--out`.
     #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
-    /// Comma list of parts: types, server, client (tests is coming).
-    #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
-    parts: Parts,
+    /// Comma list of parts: types, server, client (tests is coming). Default: spec-gen.toml's
+    /// `with`, else types.
+    #[arg(long = "with", value_parser = parse_parts)]
+    parts: Option<Parts>,
     /// Write every diagnostic (approximations included) to this JSON file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -138,42 +142,85 @@ fn main() -> ExitCode {
     }
 }
 
-/// The generator options the arguments ask for, or the usage error.
-fn options_of(args: &GenerateArgs) -> Result<(Options, Deny), String> {
-    let mut options = Options { parts: args.parts, ..Options::default() };
+/// The options the arguments set explicitly (they win over spec-gen.toml), or the usage error.
+fn overrides_of(args: &GenerateArgs) -> Result<Overrides, String> {
+    let mut overrides = Overrides { parts: args.parts, ..Overrides::default() };
     for mapping in &args.map_format {
-        mapping
-            .split_once('=')
-            .ok_or_else(|| format!("`{mapping}` is not FORMAT=TYPE"))
-            .and_then(|(f, t)| options.formats.set(f, t))
-            .map_err(|message| format!("--map-format {message}"))?;
+        let (format, ty) =
+            mapping.split_once('=').ok_or_else(|| format!("--map-format `{mapping}` is not FORMAT=TYPE"))?;
+        spec_codegen::FormatMapping::default().set(format, ty).map_err(|message| format!("--map-format {message}"))?;
+        overrides.formats.push((format.to_owned(), ty.to_owned()));
     }
     for derive in &args.derives {
         spec_codegen::options::check_derive(derive).map_err(|e| format!("--derive {e}"))?;
     }
-    options.extra_derives = args.derives.clone();
+    overrides.derives = args.derives.clone();
     if let Some(name) = &args.server_trait {
         spec_codegen::options::check_trait_name(name).map_err(|e| format!("--server-trait {e}"))?;
-        options.server_trait = Some(name.clone());
+        overrides.server_trait = Some(name.clone());
     }
-    let deny = Deny {
-        approximations: args.deny.contains(&DenyArg::Approximations),
-        warnings: args.deny.contains(&DenyArg::Warnings),
-    };
-    Ok((options, deny))
+    overrides.deny_approximations = args.deny.contains(&DenyArg::Approximations);
+    overrides.deny_warnings = args.deny.contains(&DenyArg::Warnings);
+    Ok(overrides)
 }
 
-/// What `generate` and `check` share: options from the arguments (exit 2 when they are bad) and
-/// the pipeline run (on failure: diagnostics shown, `--report` written, exit 1, or 2 for a part
-/// that is not available yet).
-fn run_pipeline(args: &GenerateArgs) -> Result<Generated, ExitCode> {
-    let (options, deny) = options_of(args).map_err(|message| {
-        eprintln!("error: {message}");
-        ExitCode::from(2)
-    })?;
-    pipeline::run(&args.spec, &options, deny).map_err(|failure| {
-        eprint!("{}", failure.render(&args.spec));
-        if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (&args.report, &failure) {
+/// One spec to generate or check: where it is, where it goes and with what options.
+struct Job {
+    spec: PathBuf,
+    out: PathBuf,
+    crate_name: Option<String>,
+    options: Options,
+    deny: Deny,
+}
+
+/// The jobs the arguments ask for: the given spec (its spec-gen.toml entry, if any, as the base),
+/// or every entry of spec-gen.toml that has an `out`. `Err` is a usage error.
+fn jobs_of(args: &GenerateArgs) -> Result<Vec<Job>, String> {
+    let overrides = overrides_of(args)?;
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let config = Config::find(&here)?;
+    let job = |spec: PathBuf, entry: Option<&SpecEntry>, dir: &std::path::Path| -> Result<Job, String> {
+        let base = match entry {
+            Some(entry) => entry.options()?,
+            None => Default::default(),
+        };
+        let (options, deny) = overrides.apply(base)?;
+        let out = match (&args.out, entry.and_then(|e| e.out.as_ref())) {
+            (Some(out), _) => out.clone(),
+            (None, Some(out)) => dir.join(out),
+            (None, None) => {
+                return Err(format!("no --out for `{}` (give one, or an `out` in {FILE_NAME})", spec.display()));
+            }
+        };
+        let crate_name = match (&args.crate_name, entry.and_then(|e| e.crate_name.as_ref())) {
+            (Some(name), _) => Some(name.clone()),
+            (None, Some(name)) => Some(parse_crate_name(name)?),
+            (None, None) => None,
+        };
+        Ok(Job { spec, out, crate_name, options, deny })
+    };
+    match (&args.spec, &config) {
+        (Some(spec), config) => {
+            let entry = config.as_ref().and_then(|c| c.entry(spec));
+            Ok(vec![job(spec.clone(), entry, &here)?])
+        }
+        (None, Some(config)) => {
+            let entries: Vec<&SpecEntry> = config.specs.iter().filter(|e| e.out.is_some()).collect();
+            if entries.is_empty() {
+                return Err(format!("{FILE_NAME} lists no spec with an `out`"));
+            }
+            entries.into_iter().map(|e| job(config.spec_path(e), Some(e), &config.dir)).collect()
+        }
+        (None, None) => Err(format!("give a SPEC, or run where a {FILE_NAME} lists the specs")),
+    }
+}
+
+/// The pipeline run of one job (on failure: diagnostics shown, `--report` written, exit 1, or 2
+/// for a part that is not available yet).
+fn run_pipeline(job: &Job, report: Option<&PathBuf>) -> Result<Generated, ExitCode> {
+    pipeline::run(&job.spec, &job.options, job.deny).map_err(|failure| {
+        eprint!("{}", failure.render(&job.spec));
+        if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (report, &failure) {
             let _ = write_report(path, diagnostics, sources.as_ref());
         }
         let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
@@ -181,17 +228,39 @@ fn run_pipeline(args: &GenerateArgs) -> Result<Generated, ExitCode> {
     })
 }
 
-/// The files `generate` writes for these arguments: one module file, or a crate's two files.
-fn output_files(args: &GenerateArgs, output: &spec_codegen::Output) -> Vec<(PathBuf, String)> {
-    match &args.crate_name {
-        Some(name) => spec_codegen::crate_files(&args.out, name, output),
-        None => vec![(args.out.clone(), output.code.clone())],
+/// The files a job writes: one module file, or a crate's two files.
+fn output_files(job: &Job, output: &spec_codegen::Output) -> Vec<(PathBuf, String)> {
+    match &job.crate_name {
+        Some(name) => spec_codegen::crate_files(&job.out, name, output),
+        None => vec![(job.out.clone(), output.code.clone())],
     }
 }
 
+/// The jobs, or exit 2 with the usage error.
+fn jobs_or_exit(args: &GenerateArgs) -> Result<Vec<Job>, ExitCode> {
+    jobs_of(args).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
+}
+
 fn generate(args: GenerateArgs) -> ExitCode {
+    let jobs = match jobs_or_exit(&args) {
+        Ok(jobs) => jobs,
+        Err(code) => return code,
+    };
+    for job in &jobs {
+        let code = generate_one(job, args.report.as_ref());
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn generate_one(job: &Job, report: Option<&PathBuf>) -> ExitCode {
     let started = std::time::Instant::now();
-    let run = match run_pipeline(&args) {
+    let run = match run_pipeline(job, report) {
         Ok(run) => run,
         Err(code) => return code,
     };
@@ -199,14 +268,14 @@ fn generate(args: GenerateArgs) -> ExitCode {
     for d in run.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
         eprint!("{}", render::human(d, Some(sources)));
     }
-    if let Some(path) = &args.report {
+    if let Some(path) = report {
         if let Err(e) = write_report(path, &run.diagnostics, Some(sources)) {
             eprintln!("error: cannot write report `{}`: {e}", path.display());
             return ExitCode::from(1);
         }
     }
     let write_started = std::time::Instant::now();
-    for (path, contents) in output_files(&args, &run.output) {
+    for (path, contents) in output_files(job, &run.output) {
         if let Err(e) = spec_codegen::write_if_changed(&path, &contents) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return ExitCode::from(1);
@@ -222,7 +291,7 @@ fn generate(args: GenerateArgs) -> ExitCode {
     let all: Vec<&Diagnostic> = run.diagnostics.iter().collect();
     eprintln!(
         "spec-gen: wrote {}: {}",
-        args.out.display(),
+        job.out.display(),
         render::summary(run.ir.types.len(), run.ir.operations.len(), &all)
     );
     // The process ends here: freeing a large spec's IR and sources one allocation at a time takes
@@ -249,22 +318,35 @@ fn parse_crate_name(name: &str) -> Result<String, String> {
 }
 
 fn check(args: GenerateArgs) -> ExitCode {
-    let run = match run_pipeline(&args) {
-        Ok(run) => run,
+    let jobs = match jobs_or_exit(&args) {
+        Ok(jobs) => jobs,
         Err(code) => return code,
     };
     let mut drifted = 0;
-    for (path, want) in &output_files(&args, &run.output) {
-        let have = std::fs::read_to_string(path).unwrap_or_default();
-        if have != *want {
-            drifted += 1;
-            let shown = path.display().to_string();
-            let diff = similar::TextDiff::from_lines(have.as_str(), want.as_str());
-            print!("{}", diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")));
+    for job in &jobs {
+        let run = match run_pipeline(job, args.report.as_ref()) {
+            Ok(run) => run,
+            Err(code) => return code,
+        };
+        let mut stale = false;
+        for (path, want) in &output_files(job, &run.output) {
+            let have = std::fs::read_to_string(path).unwrap_or_default();
+            if have != *want {
+                stale = true;
+                drifted += 1;
+                let shown = path.display().to_string();
+                let diff = similar::TextDiff::from_lines(have.as_str(), want.as_str());
+                print!(
+                    "{}",
+                    diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}"))
+                );
+            }
+        }
+        if !stale {
+            eprintln!("spec-gen: {} is up to date with {}", job.out.display(), job.spec.display());
         }
     }
     if drifted == 0 {
-        eprintln!("spec-gen: {} is up to date with {}", args.out.display(), args.spec.display());
         ExitCode::SUCCESS
     } else {
         eprintln!(

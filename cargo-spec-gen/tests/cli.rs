@@ -254,3 +254,54 @@ fn validate_lints_the_spec() {
     assert!(human.contains("at `/1/id`: expected an integer, found a string"), "{human}");
     assert!(human.contains("the required member `name` is missing"), "{human}");
 }
+
+/// `examples/checked-in` commits its generated code; `check` with no arguments (the specs and
+/// outputs come from its spec-gen.toml) finds it current. CI runs the same command.
+#[test]
+fn checked_in_example_is_current() {
+    let (code, stderr) = run(bin().arg("check").current_dir(repo().join("examples/checked-in")));
+    assert_eq!(code, 0, "regenerate with `cargo spec-gen generate` in examples/checked-in:\n{stderr}");
+    assert!(stderr.contains("is up to date"), "{stderr}");
+}
+
+/// spec-gen.toml drives `generate` without arguments; flags override its options; a bad entry
+/// is a usage error naming the file and line; no spec and no file is a usage error.
+#[test]
+fn spec_gen_toml_holds_the_options() {
+    let dir = tmp("config");
+    let spec = repo().join("examples/petstore.yaml");
+    let config = format!(
+        "[[spec]]\npath = {:?}\nout = \"api.rs\"\n[spec.map-format]\ndate = \"String\"\n",
+        spec.display().to_string()
+    );
+    std::fs::write(dir.join("spec-gen.toml"), &config).unwrap();
+    let (code, stderr) = run(bin().arg("generate").current_dir(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    let code_text = std::fs::read_to_string(dir.join("api.rs")).unwrap();
+    assert!(code_text.contains("pub birthday: ::std::option::Option<::std::option::Option<::std::string::String>>"));
+    // The spec given on the command line finds its entry too; a flag wins over the file.
+    let (code, stderr) =
+        run(bin().arg("generate").arg(&spec).args(["--out", "flag.rs", "--with", "types,client"]).current_dir(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    let flagged = std::fs::read_to_string(dir.join("flag.rs")).unwrap();
+    assert!(
+        flagged.contains("pub mod client") && flagged.contains("::std::string::String>>"),
+        "config and flags both apply"
+    );
+    // `check` agrees with `generate`.
+    assert_eq!(run(bin().arg("check").current_dir(&dir)).0, 0);
+
+    std::fs::write(dir.join("spec-gen.toml"), format!("{config}with = \"types,nonsense\"\n")).unwrap();
+    let (code, stderr) = run(bin().arg("generate").current_dir(&dir));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("spec-gen.toml") && stderr.contains("nonsense"), "{stderr}");
+    std::fs::write(dir.join("spec-gen.toml"), "[[spec]]\npath = 'x.yaml'\nunknown = 1\n").unwrap();
+    let (code, stderr) = run(bin().arg("generate").current_dir(&dir));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("spec-gen.toml:3") && stderr.contains("unknown"), "{stderr}");
+
+    let empty = tmp("config-none");
+    let (code, stderr) = run(bin().arg("generate").current_dir(&empty));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("spec-gen.toml"), "{stderr}");
+}

@@ -12,15 +12,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::{self, Deny};
-use crate::{Options, Parts};
+use crate::Parts;
+use crate::config::{Config, Overrides};
+use crate::pipeline;
 
 /// Configures and runs generation from a build script.
 #[derive(Debug, Clone)]
 pub struct Builder {
     specs: Vec<PathBuf>,
-    options: Options,
-    deny: Deny,
+    /// What the build script set; applied over the crate's `spec-gen.toml` entry for each spec.
+    overrides: Overrides,
     out_dir: Option<PathBuf>,
     /// Option errors are kept until `generate`, so the builder methods can chain.
     invalid: Vec<String>,
@@ -44,8 +45,7 @@ impl Builder {
     pub fn new(spec: impl AsRef<Path>) -> Self {
         Builder {
             specs: vec![spec.as_ref().to_path_buf()],
-            options: Options::default(),
-            deny: Deny::default(),
+            overrides: Overrides::default(),
             out_dir: None,
             invalid: Vec::new(),
         }
@@ -60,7 +60,7 @@ impl Builder {
     /// The parts to generate, as a comma list (`"types"`; server, client and tests as they land).
     pub fn with(mut self, parts: &str) -> Self {
         match Parts::parse(parts) {
-            Ok(p) => self.options.parts = p,
+            Ok(p) => self.overrides.parts = Some(p),
             Err(e) => self.invalid.push(e),
         }
         self
@@ -68,8 +68,10 @@ impl Builder {
 
     /// Maps a format (`date-time`, `date`, `uuid`) to a Rust type path, e.g. `("date-time", "String")`.
     pub fn map_format(mut self, format: &str, rust_type: &str) -> Self {
-        if let Err(e) = self.options.formats.set(format, rust_type) {
-            self.invalid.push(e);
+        // Checked now (on a scratch mapping) so the error names this call.
+        match crate::FormatMapping::default().set(format, rust_type) {
+            Ok(()) => self.overrides.formats.push((format.to_owned(), rust_type.to_owned())),
+            Err(e) => self.invalid.push(e),
         }
         self
     }
@@ -77,7 +79,7 @@ impl Builder {
     /// Adds a derive to every generated struct and enum, e.g. `"Eq"` or `"schemars::JsonSchema"`.
     pub fn derive(mut self, path: &str) -> Self {
         match crate::options::check_derive(path) {
-            Ok(()) => self.options.extra_derives.push(path.to_owned()),
+            Ok(()) => self.overrides.derives.push(path.to_owned()),
             Err(e) => self.invalid.push(e),
         }
         self
@@ -86,7 +88,7 @@ impl Builder {
     /// Names the server trait (default: from the spec's title, e.g. `PetstoreApi`).
     pub fn server_trait(mut self, name: &str) -> Self {
         match crate::options::check_trait_name(name) {
-            Ok(()) => self.options.server_trait = Some(name.to_owned()),
+            Ok(()) => self.overrides.server_trait = Some(name.to_owned()),
             Err(e) => self.invalid.push(e),
         }
         self
@@ -94,13 +96,13 @@ impl Builder {
 
     /// Fails the build when the generator had to approximate anything.
     pub fn deny_approximations(mut self) -> Self {
-        self.deny.approximations = true;
+        self.overrides.deny_approximations = true;
         self
     }
 
     /// Fails the build on spec warnings too.
     pub fn deny_warnings(mut self) -> Self {
-        self.deny.warnings = true;
+        self.overrides.deny_warnings = true;
         self
     }
 
@@ -126,6 +128,15 @@ impl Builder {
             }
         };
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        // The crate's spec-gen.toml, when it has one: its entry for a spec is the base the
+        // builder's own calls are applied over.
+        let config = match manifest_dir.as_deref().map(Config::find).transpose() {
+            Ok(config) => config.flatten(),
+            Err(e) => return Err(BuildError(format!("error: {e}\n"))),
+        };
+        if let Some(config) = &config {
+            println!("cargo:rerun-if-changed={}", config.file().display());
+        }
         let mut names: Vec<String> = self.specs.iter().map(|s| output_name(s)).collect();
         names.sort();
         if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
@@ -142,7 +153,15 @@ impl Builder {
                 _ => spec.clone(),
             };
             println!("cargo:rerun-if-changed={}", path.display());
-            let result = pipeline::run(&path, &self.options, self.deny);
+            let base = match config.as_ref().and_then(|c| c.entry(&path)) {
+                Some(entry) => entry.options(),
+                None => Ok(Default::default()),
+            };
+            let (options, deny) = match base.and_then(|base| self.overrides.apply(base)) {
+                Ok(resolved) => resolved,
+                Err(e) => return Err(BuildError(format!("error: invalid spec-gen options: {e}\n"))),
+            };
+            let result = pipeline::run(&path, &options, deny);
             // Every file the spec read, also when it failed, so fixing any of them reruns us.
             let sources = match &result {
                 Ok(run) => Some(&run.loaded.sources),

@@ -5,6 +5,7 @@
 //! [`Options`] and where they write [`Output::code`].
 
 mod builder;
+pub mod config;
 pub mod deps;
 mod docs;
 mod http;

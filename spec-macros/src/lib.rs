@@ -172,27 +172,40 @@ fn expand(args: Args, module: syn::ItemMod) -> syn::Result<proc_macro2::TokenStr
             return Err(syn::Error::new_spanned(&module, "the module must be empty: spec-gen fills it"));
         }
     }
-    let mut options = spec_codegen::Options::default();
+    let mut overrides = spec_codegen::config::Overrides::default();
     if let Some(with) = &args.with {
-        options.parts = spec_codegen::Parts::parse(&with.value()).map_err(|e| syn::Error::new(with.span(), e))?;
+        overrides.parts = Some(spec_codegen::Parts::parse(&with.value()).map_err(|e| syn::Error::new(with.span(), e))?);
     }
     if let Some(name) = &args.server_trait {
         spec_codegen::options::check_trait_name(&name.value()).map_err(|e| syn::Error::new(name.span(), e))?;
-        options.server_trait = Some(name.value());
+        overrides.server_trait = Some(name.value());
     }
     let (manifest_dir, written, path) = spec_path(&args.spec);
-    let (loaded, tokens) = spec_codegen::pipeline::run_tokens(&path, &options, Default::default())
+    // The crate's spec-gen.toml entry for this spec is the base; the macro's arguments win.
+    let config = spec_codegen::config::Config::find(&manifest_dir).map_err(|e| syn::Error::new(args.spec.span(), e))?;
+    let base = match config.as_ref().and_then(|c| c.entry(&path)) {
+        Some(entry) => entry.options().map_err(|e| syn::Error::new(args.spec.span(), e))?,
+        None => Default::default(),
+    };
+    let (options, deny) = overrides.apply(base).map_err(|e| syn::Error::new(args.spec.span(), e))?;
+    let (loaded, tokens) = spec_codegen::pipeline::run_tokens(&path, &options, deny)
         .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
     if let Some(missing) = spec_codegen::deps::missing(&manifest_dir, &tokens.dependencies) {
         return Err(syn::Error::new(args.spec.span(), compile_error_text(&missing)));
     }
     let inputs = spec_inputs(&loaded.sources);
+    let config_input = config.map(|c| c.file().display().to_string()).map(|file| {
+        quote!(
+            const _: &[u8] = include_bytes!(#file);
+        )
+    });
     let body = tokens.tokens;
     let syn::ItemMod { attrs, vis, mod_token, ident, .. } = module;
     Ok(quote! {
         #(#attrs)*
         #vis #mod_token #ident {
             #inputs
+            #config_input
             #body
         }
     })
