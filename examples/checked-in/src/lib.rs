@@ -5,6 +5,8 @@
 //! - `from_build_rs`: the same, written by build.rs into `OUT_DIR` on every build;
 //! - `from_macro`: the same, expanded by `#[spec_contract]`.
 
+// Generated: formatted by spec-gen (prettyplease), not rustfmt, so `check` compares like for like.
+#[rustfmt::skip]
 pub mod petstore;
 
 pub mod from_build_rs {

@@ -22,7 +22,9 @@ pub struct Pet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<PetTags>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ::std::string::String>>,
+    pub attributes: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<Pet>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,8 +39,14 @@ pub struct Pet {
 pub struct PetName(::std::string::String);
 impl ::std::convert::TryFrom<::std::string::String> for PetName {
     type Error = support::ConstraintError;
-    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
-        support::length(&value, ::std::option::Option::Some(1u64), ::std::option::Option::Some(64u64))?;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        support::length(
+            &value,
+            ::std::option::Option::Some(1u64),
+            ::std::option::Option::Some(64u64),
+        )?;
         static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> = ::std::sync::OnceLock::new();
         support::pattern(&value, "^[A-Za-z][A-Za-z0-9 -]*$", "u", &PATTERN)?;
         ::std::result::Result::Ok(Self(value))
@@ -62,21 +70,35 @@ pub enum Kind {
     Cat(Cat),
 }
 impl ::serde::Serialize for Kind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::Dog(value) => support::serialize_tagged(serializer, "type", "dog", value),
-            Self::Cat(value) => support::serialize_tagged(serializer, "type", "cat", value),
+            Self::Dog(value) => {
+                support::serialize_tagged(serializer, "type", "dog", value)
+            }
+            Self::Cat(value) => {
+                support::serialize_tagged(serializer, "type", "cat", value)
+            }
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let (tag, json) = support::read_tagged(deserializer, "type")?;
         match tag.as_str() {
             "dog" => support::variant(json).map(Self::Dog),
             "cat" => support::variant(json).map(Self::Cat),
             other => {
-                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, &["dog", "cat"]))
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::unknown_variant(
+                        other,
+                        &["dog", "cat"],
+                    ),
+                )
             }
         }
     }
@@ -108,7 +130,11 @@ pub struct CatLives(i64);
 impl ::std::convert::TryFrom<i64> for CatLives {
     type Error = support::ConstraintError;
     fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
-        support::int_range(i128::from(value), ::std::option::Option::Some(0), ::std::option::Option::Some(9))?;
+        support::int_range(
+            i128::from(value),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(9),
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -126,7 +152,18 @@ impl ::std::convert::From<CatLives> for i64 {
 /// Where the pet is in the sales process.
 ///
 /// Spec: `petstore.yaml#/components/schemas/PetStatus`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub enum PetStatus {
     #[serde(rename = "available")]
     Available,
@@ -156,8 +193,14 @@ impl ::std::fmt::Display for PetStatus {
 pub struct PetTags(::std::vec::Vec<::std::string::String>);
 impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetTags {
     type Error = support::ConstraintError;
-    fn try_from(value: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<Self, Self::Error> {
-        support::items(value.len(), ::std::option::Option::None, ::std::option::Option::Some(10u64))?;
+    fn try_from(
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        support::items(
+            value.len(),
+            ::std::option::Option::None,
+            ::std::option::Option::Some(10u64),
+        )?;
         support::unique(&value)?;
         ::std::result::Result::Ok(Self(value))
     }
@@ -180,7 +223,11 @@ pub struct PetWeightKg(f64);
 impl ::std::convert::TryFrom<f64> for PetWeightKg {
     type Error = support::ConstraintError;
     fn try_from(value: f64) -> ::std::result::Result<Self, Self::Error> {
-        support::float_range(value, ::std::option::Option::Some((0f64, true)), ::std::option::Option::None)?;
+        support::float_range(
+            value,
+            ::std::option::Option::Some((0f64, true)),
+            ::std::option::Option::None,
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -220,7 +267,11 @@ pub struct ProblemStatus(i64);
 impl ::std::convert::TryFrom<i64> for ProblemStatus {
     type Error = support::ConstraintError;
     fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
-        support::int_range(i128::from(value), ::std::option::Option::Some(100), ::std::option::Option::Some(599))?;
+        support::int_range(
+            i128::from(value),
+            ::std::option::Option::Some(100),
+            ::std::option::Option::Some(599),
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -242,7 +293,11 @@ pub struct ListPetsLimit(i32);
 impl ::std::convert::TryFrom<i32> for ListPetsLimit {
     type Error = support::ConstraintError;
     fn try_from(value: i32) -> ::std::result::Result<Self, Self::Error> {
-        support::int_range(i128::from(value), ::std::option::Option::Some(1), ::std::option::Option::Some(100))?;
+        support::int_range(
+            i128::from(value),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(100),
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -276,7 +331,9 @@ pub struct PetRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<PetRequestTags>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ::std::string::String>>,
+    pub attributes: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<PetRequest>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -291,8 +348,14 @@ pub struct PetRequest {
 pub struct PetRequestName(::std::string::String);
 impl ::std::convert::TryFrom<::std::string::String> for PetRequestName {
     type Error = support::ConstraintError;
-    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
-        support::length(&value, ::std::option::Option::Some(1u64), ::std::option::Option::Some(64u64))?;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        support::length(
+            &value,
+            ::std::option::Option::Some(1u64),
+            ::std::option::Option::Some(64u64),
+        )?;
         static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> = ::std::sync::OnceLock::new();
         support::pattern(&value, "^[A-Za-z][A-Za-z0-9 -]*$", "u", &PATTERN)?;
         ::std::result::Result::Ok(Self(value))
@@ -315,8 +378,14 @@ impl ::std::convert::From<PetRequestName> for ::std::string::String {
 pub struct PetRequestTags(::std::vec::Vec<::std::string::String>);
 impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetRequestTags {
     type Error = support::ConstraintError;
-    fn try_from(value: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<Self, Self::Error> {
-        support::items(value.len(), ::std::option::Option::None, ::std::option::Option::Some(10u64))?;
+    fn try_from(
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        support::items(
+            value.len(),
+            ::std::option::Option::None,
+            ::std::option::Option::Some(10u64),
+        )?;
         support::unique(&value)?;
         ::std::result::Result::Ok(Self(value))
     }
@@ -339,7 +408,11 @@ pub struct PetRequestWeightKg(f64);
 impl ::std::convert::TryFrom<f64> for PetRequestWeightKg {
     type Error = support::ConstraintError;
     fn try_from(value: f64) -> ::std::result::Result<Self, Self::Error> {
-        support::float_range(value, ::std::option::Option::Some((0f64, true)), ::std::option::Option::None)?;
+        support::float_range(
+            value,
+            ::std::option::Option::Some((0f64, true)),
+            ::std::option::Option::None,
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -361,7 +434,11 @@ pub struct ShowPetByIdPetId(i64);
 impl ::std::convert::TryFrom<i64> for ShowPetByIdPetId {
     type Error = support::ConstraintError;
     fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
-        support::int_range(i128::from(value), ::std::option::Option::Some(1), ::std::option::Option::None)?;
+        support::int_range(
+            i128::from(value),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::None,
+        )?;
         ::std::result::Result::Ok(Self(value))
     }
 }
@@ -388,7 +465,9 @@ pub mod support {
         }
     }
     impl ::std::error::Error for ConstraintError {}
-    fn fail<T>(message: ::std::string::String) -> ::std::result::Result<T, ConstraintError> {
+    fn fail<T>(
+        message: ::std::string::String,
+    ) -> ::std::result::Result<T, ConstraintError> {
         ::std::result::Result::Err(ConstraintError(message))
     }
     /// `minLength` / `maxLength`, counted in characters as JSON Schema specifies.
@@ -400,12 +479,16 @@ pub mod support {
         let n = value.chars().count() as u64;
         if let ::std::option::Option::Some(min) = min {
             if n < min {
-                return fail(::std::format!("must be at least {min} characters long, got {n}"));
+                return fail(
+                    ::std::format!("must be at least {min} characters long, got {n}"),
+                );
             }
         }
         if let ::std::option::Option::Some(max) = max {
             if n > max {
-                return fail(::std::format!("must be at most {max} characters long, got {n}"));
+                return fail(
+                    ::std::format!("must be at most {max} characters long, got {n}"),
+                );
             }
         }
         ::std::result::Result::Ok(())
@@ -419,9 +502,15 @@ pub mod support {
         cache: &'static ::std::sync::OnceLock<::std::option::Option<::regress::Regex>>,
     ) -> ::std::result::Result<(), ConstraintError> {
         match cache.get_or_init(|| ::regress::Regex::with_flags(source, flags).ok()) {
-            ::std::option::Option::Some(re) if re.find(value).is_some() => ::std::result::Result::Ok(()),
-            ::std::option::Option::Some(_) => fail(::std::format!("must match the pattern `{source}`")),
-            ::std::option::Option::None => fail(::std::format!("the pattern `{source}` does not compile")),
+            ::std::option::Option::Some(re) if re.find(value).is_some() => {
+                ::std::result::Result::Ok(())
+            }
+            ::std::option::Option::Some(_) => {
+                fail(::std::format!("must match the pattern `{source}`"))
+            }
+            ::std::option::Option::None => {
+                fail(::std::format!("the pattern `{source}` does not compile"))
+            }
         }
     }
     /// Integer bounds, already adjusted for exclusiveness.
@@ -482,10 +571,16 @@ pub mod support {
         ::std::result::Result::Ok(())
     }
     /// `uniqueItems`.
-    pub fn unique<T: ::std::cmp::PartialEq>(items: &[T]) -> ::std::result::Result<(), ConstraintError> {
+    pub fn unique<T: ::std::cmp::PartialEq>(
+        items: &[T],
+    ) -> ::std::result::Result<(), ConstraintError> {
         for (i, a) in items.iter().enumerate() {
             if items[..i].contains(a) {
-                return fail(::std::format!("items must be unique; item {i} repeats an earlier one"));
+                return fail(
+                    ::std::format!(
+                        "items must be unique; item {i} repeats an earlier one"
+                    ),
+                );
             }
         }
         ::std::result::Result::Ok(())
@@ -498,7 +593,8 @@ pub mod support {
         D: ::serde::Deserializer<'de>,
         T: ::serde::Deserialize<'de>,
     {
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(::std::option::Option::Some)
+        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
+            .map(::std::option::Option::Some)
     }
     /// Serializes a variant of a discriminated union, adding the discriminator member when the
     /// variant's own type does not carry it.
@@ -512,9 +608,11 @@ pub mod support {
         S: ::serde::Serializer,
         T: ::serde::Serialize,
     {
-        let mut json = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+        let mut json = ::serde_json::to_value(value)
+            .map_err(<S::Error as ::serde::ser::Error>::custom)?;
         if let ::serde_json::Value::Object(map) = &mut json {
-            map.entry(property).or_insert_with(|| ::serde_json::Value::String(tag.into()));
+            map.entry(property)
+                .or_insert_with(|| ::serde_json::Value::String(tag.into()));
         }
         ::serde::Serialize::serialize(&json, serializer)
     }
@@ -527,11 +625,15 @@ pub mod support {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let json = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let json = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = match json.get(property) {
             ::std::option::Option::Some(::serde_json::Value::String(tag)) => tag.clone(),
             _ => {
-                return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::missing_field("discriminator"));
+                return ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::missing_field("discriminator"),
+                );
             }
         };
         ::std::result::Result::Ok((tag, json))
