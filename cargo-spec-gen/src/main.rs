@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod init;
 mod mock;
 use spec_codegen::config::{Config, FILE_NAME, Overrides, SpecEntry};
 use spec_codegen::pipeline::{self, Deny, Failure, Generated};
@@ -36,6 +37,9 @@ enum Command {
     Check(GenerateArgs),
     /// Write a user-owned starting point once (never overwrites an existing file).
     Scaffold(ScaffoldArgs),
+    /// Wire a spec into the crate in the current folder: spec-gen.toml, build.rs, the pinned
+    /// dependencies its parts need and the include; then `cargo build`.
+    Init(InitArgs),
     /// Serve the spec's generated mock server on 127.0.0.1: examples or synthesized data for every
     /// operation, every request validated. Builds the server in a cache folder the first time.
     Mock(MockArgs),
@@ -59,6 +63,18 @@ struct ScaffoldArgs {
 enum ScaffoldKind {
     /// An implementation of the server trait, one method per operation.
     Server,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The spec, inside the crate's folder.
+    spec: PathBuf,
+    /// Comma list of parts: types, server, client.
+    #[arg(long = "with", default_value = "types", value_parser = parse_parts)]
+    parts: Parts,
+    /// Only write the files; do not run `cargo build`.
+    #[arg(long)]
+    no_build: bool,
 }
 
 #[derive(clap::Args)]
@@ -139,6 +155,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Scaffold(args) => scaffold(args),
         Command::Mock(args) => mock::run(&args.spec, args.port),
+        Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }
 }
 

@@ -305,3 +305,45 @@ fn spec_gen_toml_holds_the_options() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("spec-gen.toml"), "{stderr}");
 }
+
+/// `init` in a fresh crate: spec-gen.toml, build.rs, pinned dependencies and the include, then a
+/// real `cargo build` of the crate; a second `init` changes nothing.
+#[test]
+fn init_wires_a_spec_into_a_crate_and_builds_it() {
+    let dir = tmp("init");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"init-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "//! My app.\n").unwrap();
+    std::fs::copy(repo().join("examples/petstore.yaml"), dir.join("petstore.yaml")).unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-init-target");
+    let init = || {
+        run(bin()
+            .args(["init", "petstore.yaml"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS"))
+    };
+    let (code, stderr) = init();
+    assert_eq!(code, 0, "{stderr}");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("serde = { version = \"=1.0.229\""), "{manifest}");
+    assert!(manifest.contains("[build-dependencies]\nspec-codegen = { path = "), "{manifest}");
+    let config = std::fs::read_to_string(dir.join("spec-gen.toml")).unwrap();
+    assert_eq!(config, "[[spec]]\npath = \"petstore.yaml\"\nwith = \"types\"\n");
+    assert!(std::fs::read_to_string(dir.join("build.rs")).unwrap().contains("Builder::new(\"petstore.yaml\")"));
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("include!(concat!(env!(\"OUT_DIR\"), \"/petstore.rs\"));"), "{lib}");
+
+    let (code, stderr) = init();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(), manifest, "a second init adds nothing");
+    assert_eq!(std::fs::read_to_string(dir.join("spec-gen.toml")).unwrap(), config);
+    assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(), lib);
+
+    let (code, stderr) = run(bin().args(["init", "petstore.yaml"]).current_dir(tmp("init-no-crate")));
+    assert_eq!(code, 2, "{stderr}");
+}

@@ -203,8 +203,9 @@ impl Builder {
     }
 }
 
-/// `openapi.yaml` → `openapi.rs`; `specs/pet-store.v2.json` → `pet_store_v2.rs`.
-fn output_name(spec: &Path) -> String {
+/// The file the builder writes for a spec in `OUT_DIR`: `openapi.yaml` → `openapi.rs`;
+/// `specs/pet-store.v2.json` → `pet_store_v2.rs`.
+pub fn output_name(spec: &Path) -> String {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
     let name: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();

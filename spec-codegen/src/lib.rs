@@ -24,7 +24,7 @@ use spec_core::diag::Diagnostics;
 use spec_core::ir::Ir;
 use spec_core::source::SourceSet;
 
-pub use builder::{BuildError, Builder};
+pub use builder::{BuildError, Builder, output_name};
 pub use deps::Dependency;
 pub use http::{HttpNames, OperationNames};
 pub use options::{FormatMapping, Options, Parts};
