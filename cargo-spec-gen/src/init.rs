@@ -148,13 +148,7 @@ fn parts_text(parts: Parts) -> String {
 /// Adds the dependencies `manifest` does not declare yet under `[section]` (created at the end
 /// when absent); returns the new text and the names added.
 fn add_dependencies(manifest: &str, section: &str, deps: &[Dependency]) -> (String, Vec<String>) {
-    let declared = |name: &str| {
-        manifest.lines().any(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
-        })
-    };
-    let missing: Vec<Dependency> = deps.iter().filter(|d| !declared(d.name)).copied().collect();
+    let missing = spec_codegen::deps::undeclared(manifest, deps);
     if missing.is_empty() {
         return (manifest.to_owned(), Vec::new());
     }

@@ -10,7 +10,7 @@ use ::percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use ::reqwest::header::HeaderMap;
 use ::serde_json::Value;
 
-use super::http::{Multipart, encode_multipart, media_index, parse_multipart, scalar_text};
+use super::http::{Multipart, encode_form, encode_multipart, media_index, parse_multipart, scalar_text};
 use super::schema::{NodeId, ParamSpec, Schema, Style, parse_form, parse_single};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded in a value; delimiters the
@@ -360,23 +360,7 @@ impl Call {
     /// nested objects as JSON text.
     pub fn form<T: ::serde::Serialize>(&mut self, media: &'static str, body: &T) {
         let Some(value) = self.value("body", body) else { return };
-        let mut form = ::form_urlencoded::Serializer::new(String::new());
-        if let Value::Object(members) = &value {
-            for (key, member) in members {
-                match member {
-                    Value::Null => {}
-                    Value::Array(items) => {
-                        for item in items {
-                            form.append_pair(key, &scalar_text(item));
-                        }
-                    }
-                    other => {
-                        form.append_pair(key, &scalar_text(other));
-                    }
-                }
-            }
-        }
-        self.body = Some((media.to_owned(), form.finish().into_bytes()));
+        self.body = Some((media.to_owned(), encode_form(&value).into_bytes()));
     }
 
     pub fn multipart(&mut self, body: &Multipart) {

@@ -3,7 +3,7 @@
 //! schema) for mocks and example requests.
 //!
 //! This file is copied verbatim into generated crates (as `runtime::http`) beside
-//! `runtime::schema`. It may only use std, `::serde` and `::serde_json`.
+//! `runtime::schema`. It may only use std, `::serde`, `::serde_json` and `::form_urlencoded`.
 
 use ::serde_json::Value;
 
@@ -175,6 +175,28 @@ pub fn mock_text(example: Option<&str>) -> String {
         Some(other) => other.to_string(),
         None => "example".to_owned(),
     }
+}
+
+/// An `application/x-www-form-urlencoded` body: object members as pairs, arrays as repeated
+/// keys, nested objects as JSON text.
+pub fn encode_form(value: &Value) -> String {
+    let mut form = ::form_urlencoded::Serializer::new(String::new());
+    if let Value::Object(members) = value {
+        for (key, member) in members {
+            match member {
+                Value::Null => {}
+                Value::Array(items) => {
+                    for item in items {
+                        form.append_pair(key, &scalar_text(item));
+                    }
+                }
+                other => {
+                    form.append_pair(key, &scalar_text(other));
+                }
+            }
+        }
+    }
+    form.finish()
 }
 
 /// The boundary spec-gen writes multipart bodies with.

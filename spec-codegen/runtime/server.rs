@@ -704,26 +704,10 @@ pub fn set_header<T: ::serde::Serialize>(response: &mut Response, name: &'static
     }
 }
 
-/// A response with an `application/x-www-form-urlencoded` body: object members as pairs, arrays
-/// as repeated keys.
+/// A response with an `application/x-www-form-urlencoded` body.
 pub fn form_response<T: ::serde::Serialize>(status: StatusCode, media: &'static str, body: &T) -> Response {
-    let mut form = ::form_urlencoded::Serializer::new(String::new());
-    if let Ok(Value::Object(members)) = ::serde_json::to_value(body) {
-        for (key, value) in &members {
-            match value {
-                Value::Null => {}
-                Value::Array(items) => {
-                    for item in items {
-                        form.append_pair(key, &scalar_text(item));
-                    }
-                }
-                other => {
-                    form.append_pair(key, &scalar_text(other));
-                }
-            }
-        }
-    }
-    with_type(status, media, Body::from(form.finish()))
+    let value = ::serde_json::to_value(body).unwrap_or(Value::Null);
+    with_type(status, media, Body::from(super::http::encode_form(&value)))
 }
 
 /// A `multipart/form-data` response carrying `body`'s parts.

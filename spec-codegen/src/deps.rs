@@ -70,17 +70,22 @@ pub fn dependency_table(deps: &[Dependency]) -> String {
 /// add, instead of leaving the user an "unresolved crate" error inside generated code.
 pub fn missing(manifest_dir: &std::path::Path, deps: &[Dependency]) -> Option<String> {
     let manifest = std::fs::read_to_string(manifest_dir.join("Cargo.toml")).ok()?;
+    let missing = undeclared(&manifest, deps);
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!("error: the generated code needs these dependencies in Cargo.toml:\n{}", dependency_table(&missing)))
+}
+
+/// The dependencies a manifest's text does not declare (by name, in any table).
+pub fn undeclared(manifest: &str, deps: &[Dependency]) -> Vec<Dependency> {
     let declared = |name: &str| {
         manifest.lines().any(|line| {
             let line = line.trim_start();
             line.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
         })
     };
-    let missing: Vec<Dependency> = deps.iter().filter(|d| !declared(d.name)).copied().collect();
-    if missing.is_empty() {
-        return None;
-    }
-    Some(format!("error: the generated code needs these dependencies in Cargo.toml:\n{}", dependency_table(&missing)))
+    deps.iter().filter(|d| !declared(d.name)).copied().collect()
 }
 
 /// A complete Cargo.toml for a generated crate. The empty `[workspace]` keeps the crate

@@ -19,21 +19,36 @@ fn touch(path: &Path) {
     file.set_modified(std::time::SystemTime::now()).unwrap();
 }
 
-#[test]
-fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_not() {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rebuild");
+/// A crate at `root/app` named `name` with the multi-file fixture spec in `spec/` (and an
+/// unrelated `spec/README.md`), `extra` manifest lines after its serde dependencies, and `lib`.
+fn app(root: &Path, name: &str, extra: &str, lib: &str) -> PathBuf {
     let app = root.join("app");
     let _ = std::fs::remove_dir_all(&app);
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     write(
         &app.join("Cargo.toml"),
         &format!(
-            "[package]\nname = \"rebuild-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
-             [build-dependencies]\nspec-codegen = {{ path = {:?} }}\n\n[workspace]\n",
-            repo.join("spec-codegen")
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{extra}\n[workspace]\n"
         ),
     );
+    write(&app.join("src/lib.rs"), lib);
+    let fixture = repo().join("tests/fixtures/multifile");
+    for file in ["openapi.yaml", "parameters.yaml", "responses.yaml", "models/pet.yaml", "models/owner.yaml"] {
+        write(&app.join("spec").join(file), &std::fs::read_to_string(fixture.join(file)).unwrap());
+    }
+    write(&app.join("spec/README.md"), "not part of the spec\n");
+    app
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_not() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rebuild");
+    let extra = format!("\n[build-dependencies]\nspec-codegen = {{ path = {:?} }}\n", repo().join("spec-codegen"));
+    let app = app(&root, "rebuild-app", &extra, "include!(concat!(env!(\"OUT_DIR\"), \"/openapi.rs\"));\n");
     write(
         &app.join("build.rs"),
         "fn main() {\n    if let Ok(log) = std::env::var(\"REBUILD_LOG\") {\n        \
@@ -42,12 +57,6 @@ fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_
          writeln!(f, \"ran\").unwrap();\n    }\n    \
          spec_codegen::Builder::new(\"spec/openapi.yaml\").build();\n}\n",
     );
-    write(&app.join("src/lib.rs"), "include!(concat!(env!(\"OUT_DIR\"), \"/openapi.rs\"));\n");
-    let fixture = repo.join("tests/fixtures/multifile");
-    for file in ["openapi.yaml", "parameters.yaml", "responses.yaml", "models/pet.yaml", "models/owner.yaml"] {
-        write(&app.join("spec").join(file), &std::fs::read_to_string(fixture.join(file)).unwrap());
-    }
-    write(&app.join("spec/README.md"), "not part of the spec\n");
 
     let log = root.join("build-script-runs.log");
     let _ = std::fs::remove_file(&log);
@@ -84,24 +93,9 @@ fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_
 #[test]
 fn touching_a_referenced_file_re_expands_the_macro_and_an_unrelated_one_does_not() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rebuild-macro");
-    let app = root.join("app");
-    let _ = std::fs::remove_dir_all(&app);
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    write(
-        &app.join("Cargo.toml"),
-        &format!(
-            "[package]\nname = \"rebuild-macro-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
-             spec-macros = {{ path = {:?} }}\n\n[workspace]\n",
-            repo.join("spec-macros")
-        ),
-    );
-    write(&app.join("src/lib.rs"), "#[spec_macros::spec_contract(\"spec/openapi.yaml\")]\npub mod api {}\n");
-    let fixture = repo.join("tests/fixtures/multifile");
-    for file in ["openapi.yaml", "parameters.yaml", "responses.yaml", "models/pet.yaml", "models/owner.yaml"] {
-        write(&app.join("spec").join(file), &std::fs::read_to_string(fixture.join(file)).unwrap());
-    }
-    write(&app.join("spec/README.md"), "not part of the spec\n");
+    let extra = format!("spec-macros = {{ path = {:?} }}\n", repo().join("spec-macros"));
+    let lib = "#[spec_macros::spec_contract(\"spec/openapi.yaml\")]\npub mod api {}\n";
+    let app = app(&root, "rebuild-macro-app", &extra, lib);
 
     // Whether `cargo build` compiled the app crate again (it says so on stderr).
     let build = || -> bool {
