@@ -116,6 +116,9 @@ struct GenerateArgs {
     /// Name of the server trait (default: from the spec's title, e.g. `PetstoreApi`).
     #[arg(long = "server-trait", value_name = "NAME")]
     server_trait: Option<String>,
+    /// Name the type of a schema yourself (repeatable), e.g. `Pet=Animal`.
+    #[arg(long = "rename", value_name = "SCHEMA=TYPE", value_parser = spec_codegen::options::parse_rename)]
+    renames: Vec<(String, String)>,
 }
 
 #[derive(clap::Args)]
@@ -176,6 +179,7 @@ fn overrides_of(args: &GenerateArgs) -> Result<Overrides, String> {
         spec_codegen::options::check_trait_name(name).map_err(|e| format!("--server-trait {e}"))?;
         overrides.server_trait = Some(name.clone());
     }
+    overrides.renames = args.renames.clone();
     overrides.deny_approximations = args.deny.contains(&DenyArg::Approximations);
     overrides.deny_warnings = args.deny.contains(&DenyArg::Warnings);
     Ok(overrides)
@@ -240,7 +244,10 @@ fn run_pipeline(job: &Job, report: Option<&PathBuf>) -> Result<Generated, ExitCo
         if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (report, &failure) {
             let _ = write_report(path, diagnostics, sources.as_ref());
         }
-        let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_)));
+        let usage = matches!(
+            failure,
+            Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_) | spec_codegen::GenerateError::Rename(_))
+        );
         ExitCode::from(if usage { 2 } else { 1 })
     })
 }

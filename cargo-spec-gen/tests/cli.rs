@@ -347,3 +347,26 @@ fn init_wires_a_spec_into_a_crate_and_builds_it() {
     let (code, stderr) = run(bin().args(["init", "petstore.yaml"]).current_dir(tmp("init-no-crate")));
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// `--rename SCHEMA=TYPE` names a component's generated type (both views of a readOnly schema);
+/// an unknown schema or a name another type has is a usage error.
+#[test]
+fn schemas_can_be_renamed() {
+    let dir = tmp("rename");
+    let spec = repo().join("examples/petstore.yaml");
+    let out = dir.join("api.rs");
+    let (code, stderr) = run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--rename", "Pet=Animal"]));
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("pub struct Animal {") && text.contains("pub struct AnimalRequest {"), "{text}");
+    assert!(!text.contains("pub struct Pet {") && text.contains("::std::boxed::Box<Animal>>"), "every use follows");
+    let (code, stderr) = run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--rename", "Nope=X"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no schema `Nope`"), "{stderr}");
+    let (code, stderr) = run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--rename", "Pet=Kind"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("collides"), "{stderr}");
+    let (code, stderr) =
+        run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--rename", "Pet=not a name"]));
+    assert_eq!(code, 2, "{stderr}");
+}

@@ -94,6 +94,15 @@ impl Builder {
         self
     }
 
+    /// Names the type generated for component `schema` (`"Pet"`) `rust_name` (`"Animal"`).
+    pub fn rename(mut self, schema: &str, rust_name: &str) -> Self {
+        match crate::options::parse_rename(&format!("{schema}={rust_name}")) {
+            Ok(rename) => self.overrides.renames.push(rename),
+            Err(e) => self.invalid.push(e),
+        }
+        self
+    }
+
     /// Fails the build when the generator had to approximate anything.
     pub fn deny_approximations(mut self) -> Self {
         self.overrides.deny_approximations = true;

@@ -13,6 +13,8 @@
 //! deny = ["approximations"]
 //! [spec.map-format]
 //! date-time = "String"
+//! [spec.rename]
+//! Pet = "Animal"               # the component's generated type name
 //! ```
 //!
 //! Options a front end is given explicitly (CLI flags, builder calls, macro arguments) win over
@@ -55,6 +57,9 @@ pub struct SpecEntry {
     pub map_format: BTreeMap<String, String>,
     #[serde(default)]
     pub deny: Vec<String>,
+    /// Component name → Rust type name.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -122,6 +127,11 @@ impl SpecEntry {
             crate::options::check_trait_name(name).map_err(|e| format!("server-trait: {e}"))?;
             options.server_trait = Some(name.clone());
         }
+        for (from, to) in &self.rename {
+            options
+                .renames
+                .push(crate::options::parse_rename(&format!("{from}={to}")).map_err(|e| format!("rename: {e}"))?);
+        }
         let mut deny = Deny::default();
         for item in &self.deny {
             match item.as_str() {
@@ -141,6 +151,7 @@ pub struct Overrides {
     pub formats: Vec<(String, String)>,
     pub derives: Vec<String>,
     pub server_trait: Option<String>,
+    pub renames: Vec<(String, String)>,
     pub deny_approximations: bool,
     pub deny_warnings: bool,
 }
@@ -162,6 +173,10 @@ impl Overrides {
         }
         if let Some(name) = &self.server_trait {
             options.server_trait = Some(name.clone());
+        }
+        for (from, to) in &self.renames {
+            options.renames.retain(|(f, _)| f != from);
+            options.renames.push((from.clone(), to.clone()));
         }
         deny.approximations |= self.deny_approximations;
         deny.warnings |= self.deny_warnings;

@@ -48,6 +48,8 @@ pub enum GenerateError {
     Unparsable(String),
     #[error("part `{0}` is not available yet")]
     PartUnavailable(&'static str),
+    #[error("cannot rename: {0}")]
+    Rename(String),
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
 }

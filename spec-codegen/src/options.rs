@@ -123,6 +123,19 @@ pub struct Options {
     pub extra_derives: Vec<String>,
     /// The server trait's name, instead of the one derived from the spec's title.
     pub server_trait: Option<String>,
+    /// Type names chosen by the user: (component name in the spec, Rust type name).
+    pub renames: Vec<(String, String)>,
+}
+
+/// Checks a rename given by the user: `FROM=TO`, `TO` a plain Rust identifier.
+pub fn parse_rename(text: &str) -> Result<(String, String), String> {
+    let (from, to) = text.split_once('=').ok_or_else(|| format!("`{text}` is not SCHEMA=TypeName"))?;
+    let (from, to) = (from.trim(), to.trim());
+    if from.is_empty() {
+        return Err(format!("`{text}` names no schema"));
+    }
+    check_trait_name(to).map_err(|_| format!("`{to}` is not a Rust type name"))?;
+    Ok((from.to_owned(), to.to_owned()))
 }
 
 /// Checks a trait name given by the user: a plain Rust identifier.

@@ -71,7 +71,8 @@ impl Failure {
 
 /// Runs the whole pipeline on the root spec at `spec`.
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
-    let (loaded, ir, mut diagnostics, mut timings) = load_ir(spec)?;
+    let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
+    rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
     let generator_diags = std::mem::take(&mut output.diagnostics);
@@ -82,7 +83,8 @@ pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Fail
 /// The pipeline for the proc macro: the same steps, ending in tokens the compiler takes directly
 /// instead of formatted text.
 pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
-    let (loaded, ir, mut diagnostics, _) = load_ir(spec)?;
+    let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
+    rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
     let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let generator_diags = std::mem::take(&mut tokens.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
@@ -91,6 +93,28 @@ pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded,
 }
 
 type Timings = Vec<(&'static str, Duration)>;
+
+/// Applies the user's type names: every type generated for component `from` (one, or a request
+/// and a response view) has its `from`-derived name start with `to` instead. Types derived from
+/// its members (`PetName` for `Pet.name`) keep theirs.
+fn rename(ir: &mut Ir, renames: &[(String, String)]) -> Result<(), GenerateError> {
+    for (from, to) in renames {
+        let ids: Vec<usize> =
+            (0..ir.types.len()).filter(|&i| ir.types[i].spec_name.as_deref() == Some(from.as_str())).collect();
+        let Some(base) = ids.iter().map(|&i| ir.types[i].name.clone()).min_by_key(String::len) else {
+            return Err(GenerateError::Rename(format!("the spec has no schema `{from}`")));
+        };
+        for &i in &ids {
+            let name = ir.types[i].name.replacen(&base, to, 1);
+            if let Some(other) = ir.types.iter().enumerate().find(|(j, t)| !ids.contains(j) && t.name == name) {
+                let theirs = other.1.spec_name.as_deref().unwrap_or("an inline schema");
+                return Err(GenerateError::Rename(format!("`{from}` → `{name}` collides with the type of {theirs}")));
+            }
+            ir.types[i].name = name;
+        }
+    }
+    Ok(())
+}
 
 /// Load and lower only, for front ends that read the IR instead of generating code (the macro's
 /// struct check): the sources and the IR, or the failure with every located diagnostic.

@@ -45,4 +45,9 @@ fn bad_options_and_colliding_outputs_are_errors() {
     assert!(err.contains("bogus"), "{err}");
     let err = Builder::new("x/api.yaml").spec("y/api.json").out_dir(&dir).generate().unwrap_err().to_string();
     assert!(err.contains("api.rs"), "{err}");
+    let err = Builder::new("a.yaml").rename("Pet", "not a name").out_dir(&dir).generate().unwrap_err().to_string();
+    assert!(err.contains("not a Rust type name"), "{err}");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore.yaml");
+    let err = Builder::new(&spec).rename("Nope", "X").out_dir(&dir).generate().unwrap_err().to_string();
+    assert!(err.contains("no schema `Nope`"), "{err}");
 }
