@@ -1,4 +1,5 @@
 fn main() {
-    // No options here: the builder takes them from spec-gen.toml, as the CLI and the macro do.
-    spec_codegen::Builder::new("../petstore.yaml").build();
+    // Generation options come from spec-gen.toml, as for the CLI and the macro; only the file
+    // name in OUT_DIR is chosen here.
+    spec_codegen::Builder::new("../petstore.yaml").module_name("from_build_rs").build();
 }

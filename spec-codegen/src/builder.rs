@@ -20,6 +20,8 @@ use crate::pipeline;
 #[derive(Debug, Clone)]
 pub struct Builder {
     specs: Vec<PathBuf>,
+    /// The output file name chosen for a spec (by index), instead of the one from its file name.
+    file_names: Vec<(usize, String)>,
     /// What the build script set; applied over the crate's `spec-gen.toml` entry for each spec.
     overrides: Overrides,
     out_dir: Option<PathBuf>,
@@ -45,6 +47,7 @@ impl Builder {
     pub fn new(spec: impl AsRef<Path>) -> Self {
         Builder {
             specs: vec![spec.as_ref().to_path_buf()],
+            file_names: Vec::new(),
             overrides: Overrides::default(),
             out_dir: None,
             invalid: Vec::new(),
@@ -54,6 +57,16 @@ impl Builder {
     /// Adds another spec; each becomes its own file in the output folder, named after the spec.
     pub fn spec(mut self, spec: impl AsRef<Path>) -> Self {
         self.specs.push(spec.as_ref().to_path_buf());
+        self
+    }
+
+    /// Names the module file of the spec added last: `module_name("api")` writes `api.rs` into
+    /// `OUT_DIR` (default: from the spec's file name, `openapi.yaml` → `openapi.rs`).
+    pub fn module_name(mut self, name: &str) -> Self {
+        match syn::parse_str::<syn::Ident>(name) {
+            Ok(_) => self.file_names.push((self.specs.len() - 1, format!("{name}.rs"))),
+            Err(_) => self.invalid.push(format!("module name `{name}` is not a Rust identifier")),
+        }
         self
     }
 
@@ -146,7 +159,13 @@ impl Builder {
         if let Some(config) = &config {
             println!("cargo:rerun-if-changed={}", config.file().display());
         }
-        let mut names: Vec<String> = self.specs.iter().map(|s| output_name(s)).collect();
+        let file_name = |index: usize| -> String {
+            match self.file_names.iter().rev().find(|(i, _)| *i == index) {
+                Some((_, name)) => name.clone(),
+                None => output_name(&self.specs[index]),
+            }
+        };
+        let mut names: Vec<String> = (0..self.specs.len()).map(file_name).collect();
         names.sort();
         if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
             return Err(BuildError(format!(
@@ -156,7 +175,7 @@ impl Builder {
         }
         let mut written = Vec::new();
         let mut failures = String::new();
-        for spec in &self.specs {
+        for (index, spec) in self.specs.iter().enumerate() {
             let path = match &manifest_dir {
                 Some(dir) if spec.is_relative() => dir.join(spec),
                 _ => spec.clone(),
@@ -191,7 +210,7 @@ impl Builder {
                     {
                         failures.push_str(&missing);
                     }
-                    let target = out_dir.join(output_name(spec));
+                    let target = out_dir.join(file_name(index));
                     crate::write_if_changed(&target, &run.output.code)
                         .map_err(|e| BuildError(format!("error: cannot write `{}`: {e}\n", target.display())))?;
                     written.push(target);

@@ -45,6 +45,16 @@ fn bad_options_and_colliding_outputs_are_errors() {
     assert!(err.contains("bogus"), "{err}");
     let err = Builder::new("x/api.yaml").spec("y/api.json").out_dir(&dir).generate().unwrap_err().to_string();
     assert!(err.contains("api.rs"), "{err}");
+    let err = Builder::new("a.yaml").module_name("not-a-module").out_dir(&dir).generate().unwrap_err().to_string();
+    assert!(err.contains("not-a-module"), "{err}");
+    let err = Builder::new("x/one.yaml")
+        .module_name("api")
+        .spec("y/api.json")
+        .out_dir(&dir)
+        .generate()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`api.rs`"), "a chosen module name collides like a derived one: {err}");
     let err = Builder::new("a.yaml").rename("Pet", "not a name").out_dir(&dir).generate().unwrap_err().to_string();
     assert!(err.contains("not a Rust type name"), "{err}");
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/petstore.yaml");

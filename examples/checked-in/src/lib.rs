@@ -10,7 +10,7 @@
 pub mod petstore;
 
 pub mod from_build_rs {
-    include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+    include!(concat!(env!("OUT_DIR"), "/from_build_rs.rs"));
 }
 
 #[spec_macros::spec_contract("../petstore.yaml")]

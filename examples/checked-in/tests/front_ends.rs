@@ -3,7 +3,7 @@
 /// build.rs wrote exactly the committed file (both are the CLI's text).
 #[test]
 fn build_rs_output_is_the_checked_in_file() {
-    let from_build = include_str!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+    let from_build = include_str!(concat!(env!("OUT_DIR"), "/from_build_rs.rs"));
     let checked_in = include_str!("../src/petstore.rs");
     assert_eq!(from_build, checked_in, "regenerate: cd examples/checked-in && cargo spec-gen generate");
 }
