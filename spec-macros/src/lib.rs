@@ -42,6 +42,9 @@ pub fn spec_contract(attr: TokenStream, item: TokenStream) -> TokenStream {
     if let Ok(structure) = syn::parse::<syn::ItemStruct>(item.clone()) {
         return check_struct(args, structure).unwrap_or_else(|e| e.to_compile_error()).into();
     }
+    if let Ok(function) = syn::parse::<syn::ItemFn>(item.clone()) {
+        return check_test(args, function).unwrap_or_else(|e| e.to_compile_error()).into();
+    }
     let module = match syn::parse::<syn::ItemMod>(item) {
         Ok(m) => m,
         Err(_) => {
@@ -59,6 +62,11 @@ pub fn spec_contract(attr: TokenStream, item: TokenStream) -> TokenStream {
             .to_compile_error()
             .into();
     }
+    if let Some(operation) = &args.operation {
+        return syn::Error::new(operation.span(), "`operation` and `status` tie a test function to the spec")
+            .to_compile_error()
+            .into();
+    }
     expand(args, module).unwrap_or_else(|e| e.to_compile_error()).into()
 }
 
@@ -69,6 +77,10 @@ struct Args {
     with: Option<LitStr>,
     server_trait: Option<LitStr>,
     schema: Option<LitStr>,
+    /// On a test function: the operation (operationId) and declared status it tests.
+    operation: Option<LitStr>,
+    /// `404`, `"4XX"` or `"default"`, as text, with where it was written.
+    status: Option<(String, proc_macro2::Span)>,
 }
 
 impl Parse for Args {
@@ -77,6 +89,8 @@ impl Parse for Args {
         let mut with = None;
         let mut server_trait = None;
         let mut schema = None;
+        let mut operation = None;
+        let mut status = None;
         if input.peek(LitStr) {
             spec = Some(input.parse::<LitStr>()?);
             if !input.is_empty() {
@@ -87,27 +101,46 @@ impl Parse for Args {
             let Meta::NameValue(nv) = &meta else {
                 return Err(syn::Error::new_spanned(meta, "expected `spec = \"...\"` or `with = \"...\"`"));
             };
+            let key = nv.path.get_ident().map(|i| i.to_string());
+            // `status = 404` may be an integer; every other value is a string.
+            if key.as_deref() == Some("status") {
+                let text = match &nv.value {
+                    Expr::Lit(ExprLit { lit: Lit::Int(code), .. }) => code.base10_digits().to_owned(),
+                    Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => text.value(),
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "expected a status: `404`, `\"4XX\"` or `\"default\"`",
+                        ));
+                    }
+                };
+                if status.replace((text, syn::spanned::Spanned::span(&nv.value))).is_some() {
+                    return Err(syn::Error::new_spanned(&nv.path, "given twice"));
+                }
+                continue;
+            }
             let Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) = &nv.value else {
                 return Err(syn::Error::new_spanned(&nv.value, "expected a string literal"));
             };
-            match nv.path.get_ident().map(|i| i.to_string()).as_deref() {
+            match key.as_deref() {
                 Some("spec") if spec.is_none() => spec = Some(value.clone()),
                 Some("with") if with.is_none() => with = Some(value.clone()),
                 Some("server_trait") if server_trait.is_none() => server_trait = Some(value.clone()),
                 Some("schema") if schema.is_none() => schema = Some(value.clone()),
-                Some("spec" | "with" | "server_trait" | "schema") => {
+                Some("operation") if operation.is_none() => operation = Some(value.clone()),
+                Some("spec" | "with" | "server_trait" | "schema" | "operation") => {
                     return Err(syn::Error::new_spanned(&nv.path, "given twice"));
                 }
                 _ => {
                     return Err(syn::Error::new_spanned(
                         &nv.path,
-                        "unknown argument; expected `spec`, `with`, `server_trait` or `schema`",
+                        "unknown argument; expected `spec`, `with`, `server_trait`, `schema`, `operation` or `status`",
                     ));
                 }
             }
         }
         let spec = spec.ok_or_else(|| input.error("missing the spec path: #[spec_contract(\"openapi.yaml\")]"))?;
-        Ok(Args { spec, with, server_trait, schema })
+        Ok(Args { spec, with, server_trait, schema, operation, status })
     }
 }
 
@@ -147,6 +180,9 @@ fn check_struct(args: Args, item: syn::ItemStruct) -> syn::Result<proc_macro2::T
             return Err(syn::Error::new(given.span(), format!("`{what}` is for modules; a struct is only checked")));
         }
     }
+    if let Some(operation) = &args.operation {
+        return Err(syn::Error::new(operation.span(), "`operation` and `status` are for test functions"));
+    }
     let (_, written, path) = spec_path(&args.spec);
     let (loaded, ir) = spec_codegen::pipeline::lower(&path, Default::default())
         .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
@@ -159,6 +195,54 @@ fn check_struct(args: Args, item: syn::ItemStruct) -> syn::Result<proc_macro2::T
         #checked
         const _: () = { #inputs };
     })
+}
+
+/// A test tied to an operation and status: a compile error at the argument when the spec no
+/// longer has that operation, or the operation no longer declares that status.
+fn check_test(args: Args, function: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
+    let (Some(operation), Some((status, status_span))) = (&args.operation, &args.status) else {
+        return Err(syn::Error::new(
+            function.sig.ident.span(),
+            "on a test, name what it tests: #[spec_contract(spec = \"openapi.yaml\", operation = \"getPet\", status = 200)]",
+        ));
+    };
+    let (_, written, path) = spec_path(&args.spec);
+    let (loaded, ir) = spec_codegen::pipeline::lower(&path, Default::default())
+        .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
+    let wanted = operation.value();
+    let Some(op) =
+        ir.operations.iter().find(|o| o.operation_id.as_deref() == Some(wanted.as_str()) || o.name == wanted)
+    else {
+        let mut known: Vec<&str> =
+            ir.operations.iter().map(|o| o.operation_id.as_deref().unwrap_or(o.name.as_str())).collect();
+        known.sort_unstable();
+        let listed = if known.len() > 12 { format!("{}, …", known[..12].join(", ")) } else { known.join(", ") };
+        return Err(syn::Error::new(
+            operation.span(),
+            format!("the spec has no operation `{wanted}`; it has: {listed}"),
+        ));
+    };
+    let declared: Vec<String> = op.responses.iter().map(|r| status_text(r.status)).collect();
+    if !declared.iter().any(|d| d.eq_ignore_ascii_case(status)) {
+        return Err(syn::Error::new(
+            *status_span,
+            format!("`{wanted}` declares no `{status}` response; it declares: {}", declared.join(", ")),
+        ));
+    }
+    let inputs = spec_inputs(&loaded.sources);
+    Ok(quote! {
+        #function
+        const _: () = { #inputs };
+    })
+}
+
+/// `404`, `4XX`, `default`, as the spec writes them.
+fn status_text(status: spec_core::ir::StatusSpec) -> String {
+    match status {
+        spec_core::ir::StatusSpec::Code(code) => code.to_string(),
+        spec_core::ir::StatusSpec::Range(d) => format!("{d}XX"),
+        spec_core::ir::StatusSpec::Default => "default".into(),
+    }
 }
 
 /// The compiler prints `error: ` before the message already.

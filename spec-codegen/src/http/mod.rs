@@ -73,6 +73,10 @@ pub struct OperationNames {
     pub auth: Option<bool>,
     /// The declared statuses, in the order of the response enum's variants.
     pub statuses: Vec<StatusSpec>,
+    /// A pattern matching each of those variants (`NotFound(..)`, `Ok { .. }`, `NoContent`).
+    pub patterns: Vec<String>,
+    /// The spec's `operationId`, when it has one.
+    pub operation_id: Option<String>,
 }
 
 /// What the generator knows of one operation once its items are written.
@@ -188,6 +192,20 @@ impl<'a> HttpGen<'a> {
                 response: o.response.to_string(),
                 auth: o.security.as_ref().map(|(_, optional)| *optional),
                 statuses: o.variants.iter().map(|v| v.status).collect(),
+                patterns: o
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        if v.is_tuple() {
+                            format!("{}::{}(..)", o.response, v.name)
+                        } else if v.body.is_none() && v.headers.is_empty() && !v.carries_status() {
+                            format!("{}::{}", o.response, v.name)
+                        } else {
+                            format!("{}::{} {{ .. }}", o.response, v.name)
+                        }
+                    })
+                    .collect(),
+                operation_id: o.op.operation_id.clone(),
             })
             .collect();
         HttpNames { trait_name: trait_name.to_string(), operations }
