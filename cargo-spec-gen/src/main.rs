@@ -37,6 +37,9 @@ enum Command {
     Check(GenerateArgs),
     /// Write a user-owned starting point once (never overwrites an existing file).
     Scaffold(ScaffoldArgs),
+    /// List which operations and declared statuses have a test tagged
+    /// `#[spec_contract(operation, status)]`; exit 1 under `--min`.
+    Coverage(CoverageArgs),
     /// Wire a spec into the crate in the current folder: spec-gen.toml, build.rs, the pinned
     /// dependencies its parts need and the include; then `cargo build`.
     Init(InitArgs),
@@ -54,15 +57,36 @@ struct ScaffoldArgs {
     /// The file to write; refused when it exists.
     #[arg(long)]
     out: PathBuf,
-    /// The path of the generated `server` module in your crate.
+    /// The path of the generated `server` module in your crate (`scaffold server`).
     #[arg(long, default_value = "crate::api::server")]
     server_path: String,
+    /// The path of the generated module, with its `server` and `client` (`scaffold tests`; in an
+    /// integration test, `my_crate::api`).
+    #[arg(long, default_value = "crate::api")]
+    api_path: String,
+    /// `scaffold tests`: add skeletons to an existing file, only for the operations and statuses it
+    /// has no tagged test for.
+    #[arg(long)]
+    update: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum ScaffoldKind {
     /// An implementation of the server trait, one method per operation.
     Server,
+    /// Tests, one per operation and declared status, ignored until filled in.
+    Tests,
+}
+
+#[derive(clap::Args)]
+struct CoverageArgs {
+    spec: PathBuf,
+    /// Folders to read tests from (repeatable; default: tests and src).
+    #[arg(long)]
+    tests: Vec<PathBuf>,
+    /// Exit 1 when fewer than this percentage of operation statuses are tested.
+    #[arg(long, value_name = "PERCENT")]
+    min: Option<f64>,
 }
 
 #[derive(clap::Args)]
@@ -158,6 +182,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Scaffold(args) => scaffold(args),
         Command::Mock(args) => mock::run(&args.spec, args.port),
+        Command::Coverage(args) => coverage(args),
         Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }
 }
@@ -420,6 +445,9 @@ fn validate(args: ValidateArgs) -> ExitCode {
 }
 
 fn scaffold(args: ScaffoldArgs) -> ExitCode {
+    if args.kind == ScaffoldKind::Tests {
+        return scaffold_tests(&args);
+    }
     if args.out.exists() {
         eprintln!(
             "error: `{}` exists; scaffold writes a new file only, so your code is never overwritten",
@@ -428,12 +456,9 @@ fn scaffold(args: ScaffoldArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     let options = Options { parts: Parts { types: true, server: true, ..Parts::default() }, ..Options::default() };
-    let run = match pipeline::run(&args.spec, &options, Deny::default()) {
+    let run = match run_default(&args.spec, &options) {
         Ok(run) => run,
-        Err(failure) => {
-            eprint!("{}", failure.render(&args.spec));
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let code = match spec_codegen::scaffold_server(&run.ir, &run.loaded.sources, &options, &args.server_path) {
         Ok(code) => code,
@@ -457,6 +482,120 @@ fn scaffold(args: ScaffoldArgs) -> ExitCode {
         run.ir.operations.iter().filter(|o| !o.webhook).count()
     );
     ExitCode::SUCCESS
+}
+
+fn scaffold_tests(args: &ScaffoldArgs) -> ExitCode {
+    let existing_text = match (args.out.exists(), args.update) {
+        (true, false) => {
+            eprintln!(
+                "error: `{}` exists; scaffold writes a new file only (use --update to add the missing cases)",
+                args.out.display()
+            );
+            return ExitCode::from(1);
+        }
+        (true, true) => std::fs::read_to_string(&args.out).unwrap_or_default(),
+        (false, _) => String::new(),
+    };
+    let options =
+        Options { parts: Parts { types: true, server: true, client: true, ..Parts::default() }, ..Options::default() };
+    let run = match run_default(&args.spec, &options) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    let existing = spec_codegen::tagged_cases(&existing_text);
+    let spec_text = args.spec.display().to_string().replace('\\', "/");
+    let all = spec_codegen::contract_cases(&run.ir, &run.loaded.sources, &options);
+    let missing = all.iter().filter(|case| !covered(&existing, case)).count();
+    if missing == 0 {
+        eprintln!("spec-gen: {} already has a test for every operation and status", args.out.display());
+        return ExitCode::SUCCESS;
+    }
+    let code = match spec_codegen::scaffold_tests(
+        &run.ir,
+        &run.loaded.sources,
+        &options,
+        &spec_text,
+        &args.api_path,
+        &existing,
+    ) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = if existing_text.is_empty() { code } else { format!("{}\n\n{code}", existing_text.trim_end()) };
+    if let Err(e) = std::fs::write(&args.out, text) {
+        eprintln!("error: cannot write `{}`: {e}", args.out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!("spec-gen: wrote {} ({missing} test skeleton(s), ignored until filled in)", args.out.display());
+    ExitCode::SUCCESS
+}
+
+/// Whether a tagged case covers `case` (status compared without letter case: `4xx` = `4XX`).
+fn covered(tags: &[(String, String)], case: &(String, String)) -> bool {
+    tags.iter().any(|(op, status)| *op == case.0 && status.eq_ignore_ascii_case(&case.1))
+}
+
+fn coverage(args: CoverageArgs) -> ExitCode {
+    let options = Options { parts: Parts { types: true, server: true, ..Parts::default() }, ..Options::default() };
+    let run = match run_default(&args.spec, &options) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    let dirs =
+        if args.tests.is_empty() { vec![PathBuf::from("tests"), PathBuf::from("src")] } else { args.tests.clone() };
+    let mut tags = Vec::new();
+    for dir in &dirs {
+        for file in rust_files(dir) {
+            tags.extend(spec_codegen::tagged_cases(&std::fs::read_to_string(&file).unwrap_or_default()));
+        }
+    }
+    let cases = spec_codegen::contract_cases(&run.ir, &run.loaded.sources, &options);
+    let mut done = 0;
+    for case in &cases {
+        let hit = covered(&tags, case);
+        done += usize::from(hit);
+        println!("{} {} {}", if hit { "tested  " } else { "untested" }, case.0, case.1);
+    }
+    let percent = if cases.is_empty() { 100.0 } else { done as f64 * 100.0 / cases.len() as f64 };
+    eprintln!("spec-gen: {done} of {} operation statuses have a tagged test ({percent:.1}%)", cases.len());
+    match args.min {
+        Some(min) if percent < min => {
+            eprintln!("error: coverage {percent:.1}% is under --min {min}%");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Every `.rs` file under `dir`, in a stable order.
+fn rust_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The pipeline with `options` and no deny policy, for the commands that read the spec for names
+/// (scaffold, coverage); on failure the diagnostics are shown and the exit code is 1.
+fn run_default(spec: &std::path::Path, options: &Options) -> Result<Generated, ExitCode> {
+    pipeline::run(spec, options, Deny::default()).map_err(|failure| {
+        eprint!("{}", failure.render(spec));
+        ExitCode::from(1)
+    })
 }
 
 fn write_report(

@@ -370,3 +370,53 @@ fn schemas_can_be_renamed() {
         run(bin().arg("generate").arg(&spec).arg("--out").arg(&out).args(["--rename", "Pet=not a name"]));
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// `scaffold tests` writes one ignored, tagged skeleton per operation and declared status, refuses
+/// to overwrite, and with `--update` adds only the cases the file lacks; `coverage` counts the
+/// tagged tests and fails under `--min`. (The skeletons are compiled, run ignored and run filled
+/// in by tests/tests/servers.rs.)
+#[test]
+fn test_skeletons_and_coverage() {
+    let dir = tmp("skeletons");
+    let spec = repo().join("examples/petstore.yaml");
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).unwrap();
+    let out = tests.join("contract.rs");
+    let scaffold =
+        |extra: &[&str]| run(bin().args(["scaffold", "tests"]).arg(&spec).arg("--out").arg(&out).args(extra));
+    let coverage = |min: &str| run(bin().arg("coverage").arg(&spec).arg("--tests").arg(&tests).args(["--min", min]));
+
+    let (code, stderr) = coverage("1");
+    assert_eq!(code, 1, "nothing is tested yet: {stderr}");
+    assert!(stderr.contains("0 of 10 operation statuses"), "{stderr}");
+
+    let (code, stderr) = scaffold(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("#[::tokio::test]").count(), 10, "{text}");
+    assert_eq!(text.matches("#[ignore = \"skeleton:").count(), 10);
+    assert!(text.contains("operation = \"showPetById\",\n    status = 404"), "{text}");
+    assert!(text.contains("server::ShowPetByIdResponse::NotFound(..)"), "{text}");
+    assert!(text.contains("// Arrange") && text.contains("// Act") && text.contains("// Assert"));
+    assert_eq!(scaffold(&[]).0, 1, "never overwrites");
+    let (code, stderr) = coverage("100");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("10 of 10"), "{stderr}");
+
+    // Drop two cases; --update adds exactly those back, after the user's edits.
+    let kept: String = text
+        .split("#[spec_macros::spec_contract(")
+        .filter(|chunk| !chunk.contains("\"deletePet\""))
+        .collect::<Vec<_>>()
+        .join("#[spec_macros::spec_contract(");
+    std::fs::write(&out, format!("{kept}\n// my own helper\n")).unwrap();
+    let (code, stderr) = coverage("100");
+    assert_eq!(code, 1, "{stderr}");
+    let (code, stderr) = scaffold(&["--update"]);
+    assert_eq!(code, 0, "{stderr}");
+    let updated = std::fs::read_to_string(&out).unwrap();
+    assert!(updated.contains("// my own helper"), "user code kept");
+    assert_eq!(updated.matches("#[::tokio::test]").count(), 10, "{updated}");
+    assert_eq!(updated.matches("async fn serve").count(), 1, "the helper is not added twice");
+    assert!(scaffold(&["--update"]).1.contains("already has a test for every"));
+}

@@ -199,6 +199,62 @@ pub fn http_names(ir: &Ir, sources: &SourceSet, options: &Options) -> http::Http
     http::HttpGen::new(&typer, sources, options).names()
 }
 
+/// The `(operation, status)` cases a test-skeleton file covers: from its
+/// `#[spec_contract(… operation = "…", status = …)]` attributes (read as text, so a file that does
+/// not compile yet is still read).
+pub fn tagged_cases(text: &str) -> Vec<(String, String)> {
+    let mut cases = Vec::new();
+    for (at, _) in text.match_indices("spec_contract(") {
+        let args = &text[at + "spec_contract(".len()..];
+        let args = &args[..args.find(')').unwrap_or(args.len())];
+        let value = |key: &str| -> Option<String> {
+            let rest = args.split(',').map(str::trim).find_map(|part| {
+                let (k, v) = part.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+            })?;
+            Some(rest)
+        };
+        if let (Some(operation), Some(status)) = (value("operation"), value("status")) {
+            cases.push((operation, status));
+        }
+    }
+    cases
+}
+
+/// Test skeletons for every operation and declared status not in `existing`, formatted, for the
+/// user to own (`cargo spec-gen scaffold tests`). `spec` is the spec as the attribute names it
+/// (relative to the user's manifest), `api_path` the generated module (`crate::api`).
+pub fn scaffold_tests(
+    ir: &Ir,
+    sources: &SourceSet,
+    options: &Options,
+    spec: &str,
+    api_path: &str,
+    existing: &[(String, String)],
+) -> Result<String, GenerateError> {
+    let api: syn::Path = syn::parse_str(api_path)
+        .map_err(|e| GenerateError::Unparsable(format!("`{api_path}` is not a module path: {e}")))?;
+    let names = http_names(ir, sources, options);
+    let paths = http::skeletons::SkeletonPaths { spec, api: &api };
+    let tokens = http::skeletons::skeletons(&names, &paths, existing, existing.is_empty());
+    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+    let body = http::skeletons::annotate(&prettyplease::unparse(&file));
+    if existing.is_empty() {
+        Ok(format!(
+            "//! Contract tests of {}, started by `cargo spec-gen scaffold tests`; yours to edit.\n//! Each test is tied to an operation and a declared status (`#[spec_contract]`: it stops\n//! compiling when the spec drops them) and is ignored until you fill it in.\n\n{body}",
+            ir.title.replace(['\n', '\r'], " ")
+        ))
+    } else {
+        Ok(body)
+    }
+}
+
+/// The `(operation, status)` cases of a spec, in spec order, as test tags name them.
+pub fn contract_cases(ir: &Ir, sources: &SourceSet, options: &Options) -> Vec<(String, String)> {
+    let names = http_names(ir, sources, options);
+    names.operations.iter().flat_map(|o| o.statuses.iter().map(|s| http::skeletons::case_key(o, *s))).collect()
+}
+
 /// The implementation skeleton of the server trait, formatted, for the user to own.
 /// `server_path` is the path of the generated `server` module in the user's crate (`crate::api::server`).
 pub fn scaffold_server(

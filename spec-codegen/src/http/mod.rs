@@ -15,6 +15,7 @@ mod responses;
 mod routes;
 mod scaffold;
 mod server;
+pub mod skeletons;
 
 use std::collections::HashMap;
 
