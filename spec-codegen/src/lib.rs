@@ -26,6 +26,7 @@ use spec_core::source::SourceSet;
 
 pub use builder::{BuildError, Builder, output_name};
 pub use deps::Dependency;
+pub use http::skeletons::tagged_cases;
 pub use http::{HttpNames, OperationNames};
 pub use options::{FormatMapping, Options, Parts};
 
@@ -197,28 +198,6 @@ pub fn http_names(ir: &Ir, sources: &SourceSet, options: &Options) -> http::Http
     let edges = typeref::recursive_edges(ir);
     let typer = typeref::Typer::new(ir, &options.formats, &edges);
     http::HttpGen::new(&typer, sources, options).names()
-}
-
-/// The `(operation, status)` cases a test-skeleton file covers: from its
-/// `#[spec_contract(… operation = "…", status = …)]` attributes (read as text, so a file that does
-/// not compile yet is still read).
-pub fn tagged_cases(text: &str) -> Vec<(String, String)> {
-    let mut cases = Vec::new();
-    for (at, _) in text.match_indices("spec_contract(") {
-        let args = &text[at + "spec_contract(".len()..];
-        let args = &args[..args.find(')').unwrap_or(args.len())];
-        let value = |key: &str| -> Option<String> {
-            let rest = args.split(',').map(str::trim).find_map(|part| {
-                let (k, v) = part.split_once('=')?;
-                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
-            })?;
-            Some(rest)
-        };
-        if let (Some(operation), Some(status)) = (value("operation"), value("status")) {
-            cases.push((operation, status));
-        }
-    }
-    cases
 }
 
 /// Test skeletons for every operation and declared status not in `existing`, formatted, for the

@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 use spec_codegen::Options;
 use spec_core::{Diagnostics, SourceSet};
 
+/// Writes a file of a generated test crate (folders created; unchanged files left alone, so cargo
+/// does not rebuild them).
+pub fn write(path: &Path, contents: &str) {
+    spec_codegen::write_if_changed(path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
 /// The workspace's root folder.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()

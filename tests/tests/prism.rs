@@ -115,11 +115,6 @@ fn start(prism: &Path, spec: &Path, port: u16, log: &Path) -> Prism {
     prism
 }
 
-fn write(path: &Path, contents: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    spec_codegen::write_if_changed(path, contents).unwrap();
-}
-
 #[test]
 fn generated_clients_are_accepted_by_prism() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism-crates");
@@ -138,19 +133,22 @@ fn generated_clients_are_accepted_by_prism() {
         spec_codegen::write_crate(&dir, &crate_name, &generated.output).unwrap();
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n";
-        write(&dir.join("Cargo.toml"), &format!("{}{dev}", manifest.replace("\n[workspace]\n", "\n")));
+        spec_gen_tests::write(&dir.join("Cargo.toml"), &format!("{}{dev}", manifest.replace("\n[workspace]\n", "\n")));
         let names = spec_codegen::http_names(&generated.ir, &generated.loaded.sources, &options);
         let var = format!("PRISM_{}", name.to_uppercase());
         let skip: Vec<&str> = PRISM_BUGS.iter().map(|(op, _)| *op).collect();
         let (tests, count) = spec_gen_tests::loopback::server_calls(&generated.ir, &names, &var, &skip);
         expected_tests += count;
-        write(&dir.join("tests/prism.rs"), &format!("use {crate_name} as api;\n\n{tests}"));
+        spec_gen_tests::write(&dir.join("tests/prism.rs"), &format!("use {crate_name} as api;\n\n{tests}"));
         members.push(format!("\"{name}\""));
         let port = free_port();
         servers.push(start(&prism, &spec, port, &root.join(format!("{name}.prism.log"))));
         env.push((var, format!("http://127.0.0.1:{port}")));
     }
-    write(&root.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
+    spec_gen_tests::write(
+        &root.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    );
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism-target");
     spec_gen_tests::check_without_warnings(&root, &target, "generated client crates");
     let (ok, stdout, stderr) =

@@ -169,11 +169,6 @@ fn credentials(ir: &Ir, op: &spec_core::ir::Operation) -> String {
     out
 }
 
-fn write(path: &Path, contents: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    spec_codegen::write_if_changed(path, contents).unwrap();
-}
-
 #[test]
 fn generated_servers_answer_real_http_as_the_contract_says() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-crates");
@@ -218,10 +213,10 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
             ),
             None => dev.to_owned(),
         };
-        write(&dir.join("Cargo.toml"), &format!("{member_manifest}{dev}"));
+        spec_gen_tests::write(&dir.join("Cargo.toml"), &format!("{member_manifest}{dev}"));
         if let Some((skeleton, filled)) = &skeletons {
-            write(&dir.join("tests/skeletons.rs"), skeleton);
-            write(&dir.join("tests/filled.rs"), filled);
+            spec_gen_tests::write(&dir.join("tests/skeletons.rs"), skeleton);
+            spec_gen_tests::write(&dir.join("tests/filled.rs"), filled);
             expected_ignored += skeleton.matches("#[ignore").count();
             expected_tests += filled.matches("#[::tokio::test]").count();
         }
@@ -233,10 +228,13 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
         expected_tests += tests.matches("#[tokio::test]").count() + count + loopback_count;
         let tests = format!("{tests}\n{examples}\n{loopback}");
         let helper = std::fs::read_to_string(fixtures.join("helper.rs")).unwrap();
-        write(&dir.join("tests/http.rs"), &format!("use {crate_name} as api;\n\n{helper}\n{tests}"));
+        spec_gen_tests::write(&dir.join("tests/http.rs"), &format!("use {crate_name} as api;\n\n{helper}\n{tests}"));
         members.push(format!("\"{name}\""));
     }
-    write(&root.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
+    spec_gen_tests::write(
+        &root.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    );
 
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-target");
     // `cargo check` on the generated libraries must print no warning at all.

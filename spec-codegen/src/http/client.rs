@@ -345,7 +345,7 @@ impl HttpGen<'_> {
         if v.is_tuple() {
             return quote!(#response::#name(#body));
         }
-        if v.body.is_none() && v.headers.is_empty() && !v.carries_status() {
+        if v.is_unit() {
             return quote!(#response::#name);
         }
         let status = v.carries_status().then(|| quote!(status: received.status,));

@@ -119,7 +119,7 @@ fn candidate(response: &Ident, v: &Variant) -> TokenStream {
     });
     let value = if v.is_tuple() {
         quote!(#response::#name(#body))
-    } else if v.body.is_none() && v.headers.is_empty() && !v.carries_status() {
+    } else if v.is_unit() {
         quote!(#response::#name)
     } else {
         let body = body.map(|b| quote!(body: #b,));

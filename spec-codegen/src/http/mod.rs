@@ -129,7 +129,7 @@ impl<'a> HttpGen<'a> {
     pub fn modules(mut self, parts: &Parts) -> (TokenStream, Diagnostics, crate::typeref::UsedPrimitives) {
         let ir = self.typer.ir;
         let (trait_name, items, ops) = self.operations();
-        let scheme = self.scheme_enum();
+        let scheme = self.scheme_enum(&ops);
         let server = if parts.server { self.server_module(&trait_name, &ops) } else { TokenStream::new() };
         let client = if parts.client { self.client_module(&ops) } else { TokenStream::new() };
         let schema = self.nodes.items();
@@ -199,7 +199,7 @@ impl<'a> HttpGen<'a> {
                     .map(|v| {
                         if v.is_tuple() {
                             format!("{}::{}(..)", o.response, v.name)
-                        } else if v.body.is_none() && v.headers.is_empty() && !v.carries_status() {
+                        } else if v.is_unit() {
                             format!("{}::{}", o.response, v.name)
                         } else {
                             format!("{}::{} {{ .. }}", o.response, v.name)
@@ -358,12 +358,10 @@ impl<'a> HttpGen<'a> {
         if body.required { ty } else { quote!(::std::option::Option<#ty>) }
     }
 
-    /// `Scheme`, an enum of the spec's security schemes, when some operation is secured.
-    fn scheme_enum(&self) -> TokenStream {
+    /// `Scheme`, an enum of the spec's security schemes, when some served operation is secured.
+    fn scheme_enum(&self, ops: &[Op]) -> TokenStream {
         let ir = self.typer.ir;
-        let secured =
-            ir.operations.iter().any(|o| !o.webhook && !o.security.as_ref().unwrap_or(&ir.security).is_empty());
-        if !secured {
+        if !ops.iter().any(|o| o.security.is_some()) {
             return TokenStream::new();
         }
         let variants = ir.security_schemes.iter().map(|s| {

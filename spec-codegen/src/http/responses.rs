@@ -55,6 +55,11 @@ impl Variant {
     pub fn is_tuple(&self) -> bool {
         !self.carries_status() && self.body.is_some() && self.headers.is_empty()
     }
+
+    /// Written as a unit variant `NoContent`: one exact code, no body, no headers.
+    pub fn is_unit(&self) -> bool {
+        !self.carries_status() && self.body.is_none() && self.headers.is_empty()
+    }
 }
 
 impl HttpGen<'_> {
@@ -107,9 +112,7 @@ impl HttpGen<'_> {
             let name = &v.name;
             match v.status {
                 StatusSpec::Code(code) if v.is_tuple() => quote!(#enum_name::#name(..) => #code,),
-                StatusSpec::Code(code) if v.body.is_none() && v.headers.is_empty() => {
-                    quote!(#enum_name::#name => #code,)
-                }
+                StatusSpec::Code(code) if v.is_unit() => quote!(#enum_name::#name => #code,),
                 StatusSpec::Code(code) => quote!(#enum_name::#name { .. } => #code,),
                 _ => quote!(#enum_name::#name { status, .. } => status,),
             }
@@ -236,7 +239,7 @@ fn into_response_arm(enum_name: &Ident, v: &Variant) -> TokenStream {
     let body_field = v.body.as_ref().map(|_| quote!(body,));
     let pattern = if v.is_tuple() {
         quote!(#enum_name::#name(body))
-    } else if v.body.is_none() && v.headers.is_empty() && !v.carries_status() {
+    } else if v.is_unit() {
         quote!(#enum_name::#name)
     } else {
         quote!(#enum_name::#name { #status_field #body_field #(#header_names,)* })

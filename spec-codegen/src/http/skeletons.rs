@@ -49,6 +49,28 @@ pub fn annotate(formatted: &str) -> String {
     out
 }
 
+/// The `(operation, status)` cases a test-skeleton file covers: from its
+/// `#[spec_contract(… operation = "…", status = …)]` attributes (read as text, so a file that does
+/// not compile yet is still read).
+pub fn tagged_cases(text: &str) -> Vec<(String, String)> {
+    let mut cases = Vec::new();
+    for (at, _) in text.match_indices("spec_contract(") {
+        let args = &text[at + "spec_contract(".len()..];
+        let args = &args[..args.find(')').unwrap_or(args.len())];
+        let value = |key: &str| -> Option<String> {
+            let rest = args.split(',').map(str::trim).find_map(|part| {
+                let (k, v) = part.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+            })?;
+            Some(rest)
+        };
+        if let (Some(operation), Some(status)) = (value("operation"), value("status")) {
+            cases.push((operation, status));
+        }
+    }
+    cases
+}
+
 /// `(operation, status)` of a skeleton, as `#[spec_contract]` names them.
 pub fn case_key(o: &OperationNames, status: StatusSpec) -> (String, String) {
     (o.operation_id.clone().unwrap_or_else(|| o.name.clone()), status_text(status))
