@@ -91,8 +91,17 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: Option<&SourceSet>) -> S
     out
 }
 
-/// Runs cargo in a generated workspace at `root` with its own target dir (so this workspace's
-/// serde_json features do not leak in); returns (success, stdout, stderr).
+/// The one target dir every generated test workspace builds into: they share their dependencies
+/// (serde, axum, reqwest, tokio), so those are compiled and stored once, not once per test binary.
+/// Kept apart from this workspace's own target so its serde_json features do not leak in.
+pub fn generated_target() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-target")
+}
+
+/// Runs cargo in a generated workspace at `root` into `target`; returns (success, stdout, stderr).
+/// Generated crates are built without incremental state or full debug info: they change on every
+/// run, so incremental state is never reused, and both multiply the disk a test run needs (CI
+/// once ran out of it). Line tables keep panic locations.
 pub fn cargo_in(root: &Path, target: &Path, args: &[&str]) -> (bool, String, String) {
     cargo_in_env(root, target, args, &[])
 }
@@ -105,6 +114,8 @@ pub fn cargo_in_env(root: &Path, target: &Path, args: &[&str], env: &[(String, S
         .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
