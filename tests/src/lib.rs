@@ -94,8 +94,9 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: Option<&SourceSet>) -> S
 /// The one target dir every generated test workspace builds into: they share their dependencies
 /// (serde, axum, reqwest, tokio), so those are compiled and stored once, not once per test binary.
 /// Kept apart from this workspace's own target so its serde_json features do not leak in.
-pub fn generated_target() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-target")
+/// `tmp` is the test's `CARGO_TARGET_TMPDIR` (only integration tests are given one).
+pub fn generated_target(tmp: &str) -> PathBuf {
+    Path::new(tmp).join("generated-target")
 }
 
 /// Runs cargo in a generated workspace at `root` into `target`; returns (success, stdout, stderr).

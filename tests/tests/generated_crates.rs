@@ -98,7 +98,7 @@ fn fixtures_compile_without_warnings_and_pass_their_checks() {
     assert!(examples >= 10, "only {examples} examples found in the fixtures");
     write(&root.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
 
-    let target = spec_gen_tests::generated_target();
+    let target = spec_gen_tests::generated_target(env!("CARGO_TARGET_TMPDIR"));
     // `cargo check` on the generated libraries must print no warning at all.
     spec_gen_tests::check_without_warnings(&root, &target, "generated fixture crates");
     let (ok, stdout, stderr) = spec_gen_tests::cargo_in(&root, &target, &["test", "--workspace", "--no-fail-fast"]);

@@ -149,7 +149,7 @@ fn generated_clients_are_accepted_by_prism() {
         &root.join("Cargo.toml"),
         &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
     );
-    let target = spec_gen_tests::generated_target();
+    let target = spec_gen_tests::generated_target(env!("CARGO_TARGET_TMPDIR"));
     spec_gen_tests::check_without_warnings(&root, &target, "generated client crates");
     let (ok, stdout, stderr) =
         spec_gen_tests::cargo_in_env(&root, &target, &["test", "--workspace", "--no-fail-fast"], &env);

@@ -236,7 +236,7 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
         &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
     );
 
-    let target = spec_gen_tests::generated_target();
+    let target = spec_gen_tests::generated_target(env!("CARGO_TARGET_TMPDIR"));
     // `cargo check` on the generated libraries must print no warning at all.
     spec_gen_tests::check_without_warnings(&root, &target, "generated server crates");
     let (ok, stdout, stderr) = spec_gen_tests::cargo_in(&root, &target, &["test", "--workspace", "--no-fail-fast"]);
