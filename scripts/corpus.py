@@ -236,6 +236,7 @@ class Procs:
 
 
 PROCS = Procs()
+RUN_TESTS = False  # --run-tests: compile each crate's unit tests and run them, instead of cargo check
 
 
 def kill_group(p: subprocess.Popen) -> None:
@@ -286,7 +287,7 @@ class Entry:
     spec_path: str  # absolute
     status: str = "pending"
     # generated | spec-error | panic | timeout | usage-error, then after the check:
-    # ok | check-failed | check-error | check-timeout
+    # ok | check-failed | check-error | check-timeout | test-failed (with --run-tests)
     category: str = ""
     message: str = ""
     generated: bool = False
@@ -297,6 +298,8 @@ class Entry:
     warnings: int = 0
     warning_kinds: list = dataclasses.field(default_factory=list)
     log: str = ""
+    tests_passed: int = 0  # with --run-tests
+    tests_failed: int = 0
 
 
 _DIAG = re.compile(r"^error\[([^\]]+)\]: ?(.*)$")
@@ -470,6 +473,7 @@ class CrateCheck:
     errors: list = dataclasses.field(default_factory=list)  # rustc message dicts
     warnings: list = dataclasses.field(default_factory=list)
     artifact: bool = False
+    test_exe: str | None = None  # with --run-tests: the crate's compiled test binary
 
 
 @dataclasses.dataclass
@@ -502,7 +506,13 @@ def run_batch(slugs: list[str], bdir: Path, *, crates: Path, target: Path, jobs:
     # One-off checks: incremental state and debug info would only cost time and disk.
     env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0",
                CARGO_PROFILE_DEV_DEBUG="0")
-    cmd = ["cargo", "check", "--workspace", "--keep-going", "--message-format=json", "-j", str(jobs)]
+    if RUN_TESTS:
+        # Only the unit-test harness of each lib (the generated contract tests live there);
+        # --no-fail-fast keeps cargo compiling the other crates past one that fails.
+        cmd = ["cargo", "test", "--workspace", "--lib", "--no-run", "--no-fail-fast", "--message-format=json",
+               "-j", str(jobs)]
+    else:
+        cmd = ["cargo", "check", "--workspace", "--keep-going", "--message-format=json", "-j", str(jobs)]
     t0 = time.monotonic()
     with open(bdir / "check.jsonl", "wb") as out_f, open(bdir / "check.stderr", "wb") as err_f:
         rc, _, _, timed_out = run_limited(cmd, timeout=timeout, cwd=bdir, env=env, stdout=out_f, stderr=err_f)
@@ -539,6 +549,8 @@ def run_batch(slugs: list[str], bdir: Path, *, crates: Path, target: Path, jobs:
                 s = owner(msg)
                 if s and "lib" in ((msg.get("target") or {}).get("kind") or []):
                     result.crates[s].artifact = True
+                    if (msg.get("profile") or {}).get("test") and msg.get("executable"):
+                        result.crates[s].test_exe = msg["executable"]
             elif reason == "compiler-message":
                 m = msg.get("message") or {}
                 level = str(m.get("level", ""))
@@ -597,6 +609,9 @@ def apply_check(e: Entry, cc: CrateCheck, batch: BatchResult, bdir: Path) -> boo
         e.status, e.category, e.message = "check-failed", rustc_category(cc.errors[0]), rustc_line(cc.errors[0])
         e.log = str(bdir / "check.jsonl")
         return True
+    if cc.artifact and RUN_TESTS and cc.test_exe:
+        run_tests(e, cc.test_exe, bdir)
+        return True
     if cc.artifact:
         e.status, e.category, e.message = "ok", "", ""
         return True
@@ -614,6 +629,31 @@ def apply_check(e: Entry, cc: CrateCheck, batch: BatchResult, bdir: Path) -> boo
         e.category, e.message = cargo_error(batch.stderr)
     e.log = str(bdir / "check.stderr")
     return False
+
+
+TEST_TIMEOUT = 300  # seconds for one crate's test binary
+
+
+def run_tests(e: Entry, exe: str, bdir: Path) -> None:
+    """Runs a crate's compiled tests; the entry is ok when all pass."""
+    log_path = bdir / f"{e.slug}.tests.txt"
+    with open(log_path, "wb") as out_f:
+        rc, _, _, timed_out = run_limited([exe, "--test-threads", "2"], timeout=TEST_TIMEOUT, stdout=out_f,
+                                          stderr=subprocess.STDOUT)
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    m = re.search(r"test result: \w+\. (\d+) passed; (\d+) failed", text)
+    e.tests_passed, e.tests_failed = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    if rc == 0 and not timed_out:
+        e.status, e.category, e.message = "ok", "", ""
+        return
+    e.status, e.log = "test-failed", str(log_path)
+    if timed_out:
+        e.category, e.message = "test timeout", f"the tests did not finish in {TEST_TIMEOUT} s"
+        return
+    failing = re.findall(r"^test (\S+) \.\.\. FAILED", text, re.M)
+    detail = next((l.strip() for l in text.splitlines() if l.strip().startswith("- ")), "")
+    e.category = f"failing test: {normalize(detail) if detail else 'see log'}"
+    e.message = f"{len(failing)} failing ({', '.join(failing[:3])}): {first_line(detail, 200)}"
 
 
 def check_all(entries: list[Entry], corpus: str, *, out_dir: Path, crates: Path, batch_size: int, jobs: int,
@@ -652,7 +692,7 @@ def check_all(entries: list[Entry], corpus: str, *, out_dir: Path, crates: Path,
 # Reporting
 
 GEN_FAIL = ("spec-error", "panic", "timeout", "usage-error")
-CHECK_FAIL = ("check-failed", "check-error", "check-timeout")
+CHECK_FAIL = ("check-failed", "check-error", "check-timeout", "test-failed")
 
 
 def summarize(corpus: str, entries: list[Entry]) -> dict:
@@ -667,6 +707,11 @@ def summarize(corpus: str, entries: list[Entry]) -> dict:
     if st["usage-error"]:
         line += f"; usage errors: {st['usage-error']}"
     print(line)
+    if RUN_TESTS:
+        passed = sum(e.tests_passed for e in entries)
+        failed = sum(e.tests_failed for e in entries)
+        print(f"tests: {passed} passed, {failed} failed, in {sum(1 for e in entries if e.tests_passed or e.tests_failed)} "
+              f"crates; crates with failing tests: {st['test-failed']}")
     failed_check = sum(st[s] for s in CHECK_FAIL)
     if gen:
         print(f"check failures: {failed_check} of {gen} generated (compile errors: {st['check-failed']}, "
@@ -792,10 +837,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--out-dir", type=Path, help="work folder (default <cache>/runs/latest; wiped at start unless --keep)")
     ap.add_argument("--min-pass", type=float, metavar="FRACTION", help="exit 1 if checked-OK / specs is below this")
     ap.add_argument("--specs-file", type=Path, help="run only the specs listed (one path per line, relative to the corpus package/ folder)")
+    ap.add_argument("--run-tests", action="store_true",
+                    help="compile each crate's unit tests (cargo test --lib --no-run) and run them; a crate passes when they all pass")
     ap.add_argument("--keep", action="store_true", help="do not wipe the out dir first (reuses the cargo target dir)")
     ap.add_argument("--fetch-only", action="store_true",
                     help="only fetch the selected corpora; print each one's package/ folder, one per line")
     args = ap.parse_args(argv)
+    global RUN_TESTS
+    RUN_TESTS = args.run_tests
     if args.sample is not None and args.sample < 0:
         ap.error("--sample must be >= 0")
     if args.jobs < 1 or args.batch_size < 1:

@@ -121,7 +121,7 @@ struct GenerateArgs {
     /// Write a complete crate with this package name into `--out`.
     #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
-    /// Comma list of parts: types, server, client (tests is coming). Default: spec-gen.toml's
+    /// Comma list of parts: types, server, client, tests (contract checks and their tests; implies server and client). Default: spec-gen.toml's
     /// `with`, else types.
     #[arg(long = "with", value_parser = parse_parts)]
     parts: Option<Parts>,
@@ -269,10 +269,7 @@ fn run_pipeline(job: &Job, report: Option<&PathBuf>) -> Result<Generated, ExitCo
         if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (report, &failure) {
             let _ = write_report(path, diagnostics, sources.as_ref());
         }
-        let usage = matches!(
-            failure,
-            Failure::Generate(spec_codegen::GenerateError::PartUnavailable(_) | spec_codegen::GenerateError::Rename(_))
-        );
+        let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::Rename(_)));
         ExitCode::from(if usage { 2 } else { 1 })
     })
 }

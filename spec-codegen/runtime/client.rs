@@ -79,6 +79,31 @@ pub struct Received {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// Whether JSON bodies are checked against their schema before decoding.
+    checked: bool,
+}
+
+/// Where and how a client sends: the base URL, the `reqwest::Client`, and the checks it makes.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    pub base: String,
+    pub http: ::reqwest::Client,
+    /// Check every JSON response body against its schema before decoding it.
+    pub validate: bool,
+    /// A deliberate defect written into every request, for contract checks of a server's refusals.
+    pub tamper: Option<Tamper>,
+}
+
+/// A deliberate defect in a request, made after it is written in the spec's styles: what a
+/// contract check sends to see that a server refuses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tamper {
+    /// Leave out the parameter of this name (query, header or cookie).
+    Omit(&'static str),
+    /// Send the body under this content type instead of its own.
+    ContentType(&'static str),
+    /// Send these bytes as the body, in this media type.
+    Body(&'static str, Vec<u8>),
 }
 
 impl Received {
@@ -109,6 +134,24 @@ impl Received {
         media_index(self.content_type(), media).ok_or_else(|| {
             self.decode_error(format!("content type `{}` is not one of {}", self.content_type(), media.join(", ")))
         })
+    }
+
+    /// A JSON body of the schema `node`; with response validation on, a body the schema rejects is
+    /// a [`Error::Decode`] listing every violation by JSON pointer, even where serde would accept it.
+    pub fn json_in<T: ::serde::de::DeserializeOwned>(&self, schema: &Schema, node: NodeId) -> Result<T, Error> {
+        if self.checked && !self.body.iter().all(u8::is_ascii_whitespace) {
+            let value: Value = ::serde_json::from_slice(&self.body)
+                .map_err(|e| self.decode_error(format!("the body is not JSON: {e}")))?;
+            let violations = schema.validate(node, &value);
+            if !violations.is_empty() {
+                let list: Vec<String> = violations
+                    .iter()
+                    .map(|v| if v.pointer.is_empty() { v.reason.clone() } else { format!("`{}` {}", v.pointer, v.reason) })
+                    .collect();
+                return Err(self.decode_error(format!("the JSON body breaks its schema: {}", list.join("; "))));
+            }
+        }
+        self.json()
     }
 
     /// A JSON body; an empty one reads as `null` (for optional and nullable bodies).
@@ -387,11 +430,39 @@ impl Call {
         }
     }
 
-    /// Sends the call to `base` (the server URL the path is relative to) and reads the response.
-    pub async fn send(self, http: &::reqwest::Client, base: &str) -> Result<Received, Error> {
-        if let Some(reason) = self.error {
+    /// Writes `tamper`'s defect into the call.
+    fn tamper(&mut self, tamper: &Tamper) {
+        match tamper {
+            Tamper::Omit(name) => {
+                let key = encode(name);
+                let deep = format!("{key}%5B");
+                self.query.retain(|item| {
+                    let item_key = item.split('=').next().unwrap_or("");
+                    item_key != key && !item_key.starts_with(&deep)
+                });
+                self.headers.retain(|(header, _)| !header.eq_ignore_ascii_case(name));
+                let cookie = format!("{name}=");
+                self.cookies.retain(|c| !c.starts_with(&cookie));
+            }
+            Tamper::ContentType(media) => {
+                if let Some((declared, _)) = &mut self.body {
+                    *declared = (*media).to_owned();
+                }
+            }
+            Tamper::Body(media, bytes) => self.body = Some(((*media).to_owned(), bytes.clone())),
+        }
+    }
+
+    /// Sends the call to the transport's base URL (the server URL the path is relative to) and
+    /// reads the response.
+    pub async fn send(mut self, transport: &Transport) -> Result<Received, Error> {
+        if let Some(reason) = self.error.take() {
             return Err(Error::Request(reason));
         }
+        if let Some(tamper) = &transport.tamper {
+            self.tamper(tamper);
+        }
+        let (http, base) = (&transport.http, transport.base.as_str());
         let mut url = format!("{}{}", base.trim_end_matches('/'), self.path);
         if !self.query.is_empty() {
             url.push(if url.contains('?') { '&' } else { '?' });
@@ -423,7 +494,7 @@ impl Call {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
-        Ok(Received { status, headers, body })
+        Ok(Received { status, headers, body, checked: transport.validate })
     }
 }
 

@@ -143,20 +143,9 @@ pub fn scalar_text(value: &Value) -> String {
 }
 
 
-/// Mock data for a schema node: the spec's example when it conforms, else a synthesized value.
-pub fn mock_json<T: ::serde::de::DeserializeOwned>(schema: &Schema, node: NodeId, example: Option<&str>) -> Option<T> {
-    if let Some(value) = example.and_then(|text| ::serde_json::from_str::<Value>(text).ok()) {
-        if schema.validate(node, &value).is_empty() {
-            if let Ok(typed) = ::serde_json::from_value(value) {
-                return Some(typed);
-            }
-        }
-    }
-    ::serde_json::from_value(schema.synthesize(node)).ok()
-}
-
-/// Example data for a request: the spec's example when it conforms, else a value synthesized with
-/// every optional property set (so that an example exercises every member).
+/// Example data for a request or a mock response: the spec's example when it conforms, else a
+/// value synthesized with every optional property set (so that it exercises every member, and a
+/// client or a contract check reading it sees every member the schema describes).
 pub fn example_json<T: ::serde::de::DeserializeOwned>(schema: &Schema, node: NodeId, example: Option<&str>) -> Option<T> {
     if let Some(value) = example.and_then(|text| ::serde_json::from_str::<Value>(text).ok()) {
         if schema.validate(node, &value).is_empty() {

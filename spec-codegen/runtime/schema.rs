@@ -244,6 +244,83 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// A value `node` rejects, with what is wrong with it (the validator's own words and pointer),
+    /// for contract checks that a server refuses it. Built from a synthesized valid value by
+    /// breaking, in this order of preference: a constraint of the value or of one of its members
+    /// (a length, a bound, a pattern, an enum, an item count), a required member left out, the
+    /// value's type. `None` when the node accepts anything tried (`Any`).
+    pub fn violating(&self, node: NodeId) -> Option<(String, Value)> {
+        let valid = self.synthesize(node);
+        let mut candidates = self.broken_constraints(node, &valid);
+        if let (Node::Struct(s), Value::Object(members)) = (self.container(node), &valid) {
+            for field in s.fields {
+                if let Some(member) = members.get(field.name) {
+                    for broken in self.broken_constraints(field.node, member) {
+                        let mut copy = members.clone();
+                        copy.insert(field.name.to_owned(), broken);
+                        candidates.push(Value::Object(copy));
+                    }
+                }
+            }
+            for field in s.fields.iter().filter(|f| f.required) {
+                let mut copy = members.clone();
+                copy.remove(field.name);
+                candidates.push(Value::Object(copy));
+            }
+        }
+        candidates.extend([Value::Array(Vec::new()), Value::Bool(true), Value::String("?".into())]);
+        candidates.into_iter().find_map(|candidate| {
+            let first = self.validate(node, &candidate).into_iter().next()?;
+            let what = if first.pointer.is_empty() {
+                format!("the value {}", first.reason)
+            } else {
+                format!("`{}` {}", first.pointer, first.reason)
+            };
+            Some((what, candidate))
+        })
+    }
+
+    /// Values like `valid` that break one of the constraints on `node` itself.
+    fn broken_constraints(&self, node: NodeId, valid: &Value) -> Vec<Value> {
+        let (target, checks) = self.resolve(node);
+        let mut out = Vec::new();
+        if let Node::Enum(_) = target {
+            out.push(Value::String("not-one-of-the-allowed-values".into()));
+        }
+        for c in checks {
+            let text = |n: u64| Value::String("x".repeat(n.min(MAX_SYNTH_LEN) as usize));
+            if let Some(max) = c.max_length.filter(|m| *m < MAX_SYNTH_LEN) {
+                out.push(text(max + 1));
+            }
+            if let Some(min) = c.min_length.filter(|m| *m > 0) {
+                out.push(text(min - 1));
+            }
+            if c.pattern.is_some() {
+                out.extend(["", " ", "\u{1}"].map(|t| Value::String(t.into())));
+            }
+            let number = |n: f64| ::serde_json::Number::from_f64(n).map(Value::Number);
+            if let Some((max, exclusive)) = c.maximum {
+                out.extend(number(if exclusive { max } else { max + 1.0 }));
+                out.extend(number(max.floor() + 1.0));
+            }
+            if let Some((min, exclusive)) = c.minimum {
+                out.extend(number(if exclusive { min } else { min - 1.0 }));
+                out.extend(number(min.ceil() - 1.0));
+            }
+            if let (Some(max), Value::Array(items)) = (c.max_items, valid) {
+                if let Some(first) = items.first().filter(|_| max < MAX_SYNTH_ITEMS) {
+                    out.push(Value::Array(vec![first.clone(); max as usize + 1]));
+                }
+            }
+            if c.min_items.is_some_and(|m| m > 0) {
+                out.push(Value::Array(Vec::new()));
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     Scalar,

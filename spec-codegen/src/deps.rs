@@ -41,6 +41,10 @@ pub const REQWEST: Dependency =
 /// What the `client` part's code and runtime use, beside serde.
 pub const CLIENT: [Dependency; 5] = [REQWEST, BASE64, FORM_URLENCODED, PERCENT_ENCODING, REGRESS];
 
+/// The `tests` part serves routers on loopback ports (axum already depends on tokio; no macros).
+pub const TOKIO: Dependency =
+    Dependency { name: "tokio", version: "=1.54.1", features: &["net", "rt"], default_features: false };
+
 /// Guesses the crate a user-supplied type path needs (`::time::OffsetDateTime` → none known).
 pub fn for_path(path: &str) -> Option<Dependency> {
     let first = path.trim_start_matches("::").split("::").next()?;

@@ -13,6 +13,19 @@ pub struct Parts {
 }
 
 impl Parts {
+    /// The parts these need as well: contract tests run the server's mock through the client,
+    /// and both use the types.
+    pub fn completed(mut self) -> Parts {
+        if self.tests {
+            self.server = true;
+            self.client = true;
+        }
+        if self.server || self.client {
+            self.types = true;
+        }
+        self
+    }
+
     pub const NAMES: [&'static str; 4] = ["types", "server", "client", "tests"];
 
     /// Parses a comma list such as `types,client`.
@@ -35,7 +48,7 @@ impl Parts {
         if parts == Parts::default() {
             return Err("no parts given; expected a comma list such as `types`".into());
         }
-        Ok(parts)
+        Ok(parts.completed())
     }
 }
 

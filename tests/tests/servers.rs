@@ -1,10 +1,12 @@
 //! Generated servers, hit over loopback HTTP by a real client (reqwest).
 //!
-//! Each spec below becomes a crate with `--with types,server` (exactly what the CLI writes), plus
-//! `tests/http.rs`: `fixtures/servers/helper.rs` and the spec's own `fixtures/servers/<name>.rs`,
-//! which serve the generated router (a hand-written implementation or the generated `Mock`) on
-//! 127.0.0.1 and check each extraction rule, error status, problem body and authentication path.
-//! The crates must compile with no warnings. Specs from `@readme/oas-examples` are fetched (once,
+//! Each spec below becomes a crate with `--with types,server,client,tests` (exactly what the CLI
+//! writes), plus `tests/http.rs`: `fixtures/servers/helper.rs` and the spec's own
+//! `fixtures/servers/<name>.rs`, which serve the generated router (a hand-written implementation or
+//! the generated `Mock`) on 127.0.0.1 and check each extraction rule, error status, problem body and
+//! authentication path, and client round trips. The generated contract tests (one per operation)
+//! run too, and for the `MUTATED` specs so does the mutation check of those contract tests. The
+//! crates must compile with no warnings. Specs from `@readme/oas-examples` are fetched (once,
 //! cached) by `scripts/corpus.py --fetch-only`, which needs npm the first time.
 
 use std::fmt::Write as _;
@@ -29,7 +31,12 @@ const SERVERS: &[(&str, &str, &str)] = &[
     ("response_examples", "oas:3.0/yaml/response-examples.yaml", "response_examples"),
     ("oas_petstore_30", "oas:3.0/yaml/petstore.yaml", "oas_petstore"),
     ("oas_petstore_31", "oas:3.1/yaml/petstore.yaml", "oas_petstore"),
+    ("petstore_expanded", "oas:3.0/yaml/petstore-expanded.yaml", "petstore_expanded"),
 ];
+
+/// The crates whose mock is also broken on purpose (`fixtures/contract/mutations.rs`): specs
+/// where every break applies, so each must make the contract checks fail.
+const MUTATED: &[&str] = &["petstore", "oas_petstore_30", "oas_petstore_31", "request_examples", "petstore_expanded"];
 
 /// Tests generated from the spec: every JSON request-body example is sent to the `Mock` with the
 /// credentials its operation asks for, and must be accepted (no 400, 401, 415 or 422): a valid
@@ -174,7 +181,7 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-crates");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/servers");
     let options =
-        Options { parts: Parts { types: true, server: true, client: true, ..Parts::default() }, ..Options::default() };
+        Options { parts: Parts { types: true, server: true, client: true, tests: true }, ..Options::default() };
     let mut members = Vec::new();
     let mut expected_tests = 0;
     let mut expected_ignored = 0;
@@ -211,8 +218,18 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
                 "{dev}spec-macros = {{ path = {:?} }}\naxum = \"0.8\"\n",
                 spec_gen_tests::workspace_root().join("spec-macros").display().to_string()
             ),
+            None if MUTATED.contains(name) => format!("{dev}axum = \"0.8\"\n"),
             None => dev.to_owned(),
         };
+        // The generated contract tests: one per operation, run against the mock.
+        expected_tests += generated.ir.operations.iter().filter(|o| !o.webhook).count();
+        if MUTATED.contains(name) {
+            let mutations =
+                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/contract/mutations.rs"))
+                    .unwrap();
+            expected_tests += mutations.matches("#[test]").count();
+            spec_gen_tests::write(&dir.join("tests/mutations.rs"), &format!("use {crate_name} as api;\n\n{mutations}"));
+        }
         spec_gen_tests::write(&dir.join("Cargo.toml"), &format!("{member_manifest}{dev}"));
         if let Some((skeleton, filled)) = &skeletons {
             spec_gen_tests::write(&dir.join("tests/skeletons.rs"), skeleton);

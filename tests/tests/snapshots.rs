@@ -85,12 +85,13 @@ fn formats_mapped() {
 }
 
 /// The HTTP parts of the bundled petstore: the `operations` module (request structs, response
-/// enums) and the `client` module, as generated with `--with types,server,client`. The runtime
-/// files they call are copied verbatim and tested on their own, so they are left out.
+/// enums), the `client` module and the `contract` module with its tests, as generated with
+/// `--with tests` (which brings types, server and client). The runtime files they call are copied
+/// verbatim and tested on their own, so they are left out.
 #[test]
 fn petstore_operations_and_client() {
     let options = spec_codegen::Options {
-        parts: spec_codegen::Parts { types: true, server: true, client: true, ..Default::default() },
+        parts: spec_codegen::Parts { tests: true, ..Default::default() }.completed(),
         ..Default::default()
     };
     let spec = spec_gen_tests::workspace_root().join("examples/petstore.yaml");
@@ -103,11 +104,13 @@ fn petstore_operations_and_client() {
         code[from..to].to_owned()
     };
     let operations = module("\npub mod operations {", "\n/// Server side of");
-    let client = module("\npub mod client {", "\n/// Client side of");
+    let client = module("\npub mod client {", "\n/// Contract checks of");
+    let contract = module("\npub mod contract {", "\n// no end marker: the rest of the file");
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::assert_snapshot!("petstore_operations.rs", operations);
         insta::assert_snapshot!("petstore_client.rs", client);
+        insta::assert_snapshot!("petstore_contract.rs", contract);
     });
 }

@@ -12,7 +12,8 @@ use super::*;
 use crate::docs::doc_attrs;
 
 /// Inherent items of `Client` an operation's method must not shadow.
-const CLIENT_ITEMS: [&str; 6] = ["new", "with_http", "with_credentials", "base_url", "http", "default"];
+const CLIENT_ITEMS: [&str; 8] =
+    ["new", "with_http", "with_credentials", "validating_responses", "tampering", "base_url", "http", "default"];
 
 impl HttpGen<'_> {
     /// The `client` module; the operation types come from `operations`.
@@ -88,8 +89,7 @@ impl HttpGen<'_> {
                 /// `reqwest::Client`, whose timeouts, proxies and TLS settings are the caller's.
                 #[derive(Debug, Clone)]
                 pub struct Client {
-                    base: ::std::string::String,
-                    http: ::reqwest::Client,
+                    transport: rt::Transport,
                     credentials: Credentials,
                 }
 
@@ -103,7 +103,8 @@ impl HttpGen<'_> {
 
                     /// A client sending through `http`, configured as the caller needs.
                     pub fn with_http(base_url: impl ::std::convert::Into<::std::string::String>, http: ::reqwest::Client) -> Self {
-                        Client { base: base_url.into(), http, credentials: Credentials::default() }
+                        let transport = rt::Transport { base: base_url.into(), http, validate: false, tamper: ::std::option::Option::None };
+                        Client { transport, credentials: Credentials::default() }
                     }
 
                     /// Credentials to send, each to the operations whose security requirements name it.
@@ -112,12 +113,30 @@ impl HttpGen<'_> {
                         self
                     }
 
+                    /// Checks every JSON response body against its schema in the spec before decoding
+                    /// it: a body the spec does not allow (a member out of its range, an unknown member
+                    /// where none is allowed) is an [`Error::Decode`] naming each violation's JSON
+                    /// pointer, even where the generated types would accept it.
+                    pub fn validating_responses(mut self) -> Self {
+                        self.transport.validate = true;
+                        self
+                    }
+
+                    /// A copy of this client that writes `tamper`'s defect into every request (for
+                    /// contract checks of a server's refusals).
+                    #[doc(hidden)]
+                    pub fn tampering(&self, tamper: rt::Tamper) -> Self {
+                        let mut client = self.clone();
+                        client.transport.tamper = ::std::option::Option::Some(tamper);
+                        client
+                    }
+
                     pub fn base_url(&self) -> &str {
-                        &self.base
+                        &self.transport.base
                     }
 
                     pub fn http(&self) -> &::reqwest::Client {
-                        &self.http
+                        &self.transport.http
                     }
 
                     #(#methods)*
@@ -230,7 +249,7 @@ impl HttpGen<'_> {
                 #(#params)*
                 #body
                 #auth
-                let received = call.send(&self.http, &self.base).await?;
+                let received = call.send(&self.transport).await?;
                 #decode
             }
         }
@@ -367,7 +386,7 @@ pub(super) fn method_name(o: &Op) -> Ident {
 }
 
 /// Whether a scheme's credential travels in the `Authorization` header.
-fn uses_authorization(kind: &SecurityKind) -> bool {
+pub(super) fn uses_authorization(kind: &SecurityKind) -> bool {
     matches!(
         kind,
         SecurityKind::Basic
@@ -380,7 +399,10 @@ fn uses_authorization(kind: &SecurityKind) -> bool {
 /// Reads one media type's body from `received`.
 fn read_media(m: &MediaBody) -> TokenStream {
     match m.kind {
-        MediaKind::Json => quote!(received.json()?),
+        MediaKind::Json => match m.node {
+            Some(node) => quote!(received.json_in(&SCHEMA, #node)?),
+            None => quote!(received.json()?),
+        },
         MediaKind::Form => {
             let node = m.node.unwrap_or(u32::MAX);
             quote!(received.form(&SCHEMA, #node)?)

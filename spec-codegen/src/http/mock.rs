@@ -112,7 +112,7 @@ fn candidate(response: &Ident, v: &Variant) -> TokenStream {
     });
     let headers = v.headers.iter().map(|HeaderField { field, required, node, .. }| {
         if *required {
-            quote!(#field: rt::mock_json(&SCHEMA, #node, ::std::option::Option::None)?,)
+            quote!(#field: rt::example_json(&SCHEMA, #node, ::std::option::Option::None)?,)
         } else {
             quote!(#field: ::std::option::Option::None,)
         }
@@ -137,7 +137,7 @@ fn body_value(m: &MediaBody) -> TokenStream {
     match m.kind {
         MediaKind::Json | MediaKind::Form => {
             let node = m.node.unwrap_or(u32::MAX);
-            quote!(rt::mock_json(&SCHEMA, #node, #example)?)
+            quote!(rt::example_json(&SCHEMA, #node, #example)?)
         }
         MediaKind::Text | MediaKind::Xml => quote!(rt::mock_text(#example)),
         MediaKind::Binary => quote!(rt::mock_text(#example).into_bytes()),

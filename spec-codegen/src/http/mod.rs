@@ -9,6 +9,7 @@
 //! client method per operation that writes them in the spec's styles.
 
 mod client;
+mod contract;
 mod mock;
 mod nodes;
 mod responses;
@@ -38,6 +39,7 @@ pub const RUNTIME_SCHEMA: &str = include_str!("../../runtime/schema.rs");
 pub const RUNTIME_HTTP: &str = include_str!("../../runtime/http.rs");
 pub const RUNTIME_SERVER: &str = include_str!("../../runtime/server.rs");
 pub const RUNTIME_CLIENT: &str = include_str!("../../runtime/client.rs");
+pub const RUNTIME_CONTRACT: &str = include_str!("../../runtime/contract.rs");
 
 pub struct HttpGen<'a> {
     typer: Typer<'a>,
@@ -132,6 +134,7 @@ impl<'a> HttpGen<'a> {
         let scheme = self.scheme_enum(&ops);
         let server = if parts.server { self.server_module(&trait_name, &ops) } else { TokenStream::new() };
         let client = if parts.client { self.client_module(&ops) } else { TokenStream::new() };
+        let contract = if parts.tests { self.contract_module(&ops) } else { TokenStream::new() };
         let schema = self.nodes.items();
         let title = format!(
             " The operations of {}: each one's inputs (`…Request`) and responses (`…Response`).",
@@ -152,6 +155,7 @@ impl<'a> HttpGen<'a> {
             }
             #server
             #client
+            #contract
         };
         (tokens, self.diags, self.typer.used())
     }
@@ -410,7 +414,7 @@ impl<'a> HttpGen<'a> {
     }
 }
 
-/// The first example value as JSON text, for `rt::mock_json`.
+/// The first example value as JSON text, for `rt::example_json`.
 fn example_text<'e>(mut examples: impl Iterator<Item = &'e Example>) -> TokenStream {
     match examples.find_map(|e| e.value.as_ref()) {
         Some(value) => {
@@ -515,6 +519,10 @@ pub fn runtime_module(parts: &Parts) -> TokenStream {
         let client = source(RUNTIME_CLIENT);
         quote!(pub mod client { #client })
     });
+    let contract = parts.tests.then(|| {
+        let contract = source(RUNTIME_CONTRACT);
+        quote!(pub mod contract { #contract })
+    });
     quote! {
         /// What generated servers and clients share: schema validation and the HTTP plumbing.
         #[allow(dead_code, clippy::all)]
@@ -523,6 +531,7 @@ pub fn runtime_module(parts: &Parts) -> TokenStream {
             pub mod http { #http }
             #server
             #client
+            #contract
         }
     }
 }
