@@ -1,8 +1,10 @@
 //! Runtime of generated contract checks: serving a router on a loopback port for the generated
-//! client to call, and the report of what each operation's checks saw.
+//! client to call, the report of what each operation's checks saw, and the round trip of the
+//! spec's examples through their types.
 //!
 //! This file is copied verbatim into generated crates (as `runtime::contract`) when tests are
-//! generated. It may only use std, `::axum`, `::tokio` and the sibling runtime modules.
+//! generated. It may only use std, `::axum`, `::tokio`, `::serde`, `::serde_json` and the sibling
+//! runtime modules.
 
 use super::client::Error;
 
@@ -148,4 +150,100 @@ fn unserved(problem: String) -> Report {
     let mut report = Report::default();
     report.fail(&site, "serving the router", problem);
     report
+}
+
+/// Whether the spec's example at `location` deserializes into `T` and serializes back to the same
+/// JSON; `None` when it does, else why not.
+pub fn round_trip<T: ::serde::Serialize + ::serde::de::DeserializeOwned>(location: &str, text: &str) -> Option<String> {
+    use ::serde_json::Value;
+    let example: Value = match ::serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return Some(format!("{location}: the example is not JSON: {e}")),
+    };
+    let typed: T = match ::serde_json::from_value(example.clone()) {
+        Ok(typed) => typed,
+        Err(e) => return Some(format!("{location}: the example does not deserialize into its type: {e}")),
+    };
+    let back = match ::serde_json::to_value(&typed) {
+        Ok(back) => back,
+        Err(e) => return Some(format!("{location}: the example does not serialize back: {e}")),
+    };
+    let mut pointer = String::new();
+    same(&example, &back, &mut pointer)
+        .err()
+        .map(|what| format!("{location}: the example changes in a round trip at `{pointer}`: {what}; it came back as {back}"))
+}
+
+/// Whether `back` says what `example` says, as JSON data: numbers by value (`10` and `10.0`), a
+/// member `null` on one side and absent on the other, members the example leaves out (defaults
+/// filled in), and strings that only differ in how they write one date-time or UUID.
+fn same(example: &::serde_json::Value, back: &::serde_json::Value, pointer: &mut String) -> Result<(), String> {
+    use ::serde_json::Value;
+    match (example, back) {
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Ok(()),
+        (Value::String(a), Value::String(b)) if a == b || same_text(a, b) => Ok(()),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                same(x, y, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, x) in a {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                match b.get(key) {
+                    Some(y) => same(x, y, pointer)?,
+                    None if x.is_null() => {}
+                    None => return Err("the member is dropped".into()),
+                }
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        (a, b) if a == b => Ok(()),
+        (a, b) => Err(format!("{a} became {b}")),
+    }
+}
+
+/// One date-time written two ways (`Z` or `+00:00`, trailing zero fractions), or one UUID in two cases.
+fn same_text(a: &str, b: &str) -> bool {
+    fn instant(text: &str) -> String {
+        let text = text.replace("+00:00", "Z").replace('z', "Z").replace('t', "T");
+        match text.split_once('.') {
+            Some((head, tail)) => {
+                let zone = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+                let digits = tail[..tail.len() - zone.len()].trim_end_matches('0');
+                if digits.is_empty() { format!("{head}{zone}") } else { format!("{head}.{digits}{zone}") }
+            }
+            None => text,
+        }
+    }
+    let uuid = |t: &str| t.len() == 36 && t.chars().filter(|c| *c == '-').count() == 4;
+    (uuid(a) && uuid(b) && a.eq_ignore_ascii_case(b)) || (a.contains('T') || a.contains('t')) && instant(a) == instant(b)
+}
+
+/// Whether type `T` accepts exactly what the schema `node` accepts, on values at the edge of each
+/// of its constraints (see `Schema::constraint_cases`); one message per disagreement.
+pub fn constraints<T: ::serde::de::DeserializeOwned>(
+    schema: &super::schema::Schema,
+    node: super::schema::NodeId,
+    location: &str,
+) -> Vec<String> {
+    schema
+        .constraint_cases(node)
+        .into_iter()
+        .filter_map(|(what, value, accepted)| {
+            let typed = ::serde_json::from_value::<T>(value).is_ok();
+            (typed != accepted).then(|| {
+                let (schema_says, type_says) =
+                    if accepted { ("accepts", "rejects it") } else { ("rejects", "accepts it") };
+                format!("{location}: the schema {schema_says} {what}; the type {type_says}")
+            })
+        })
+        .collect()
 }

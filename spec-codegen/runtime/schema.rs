@@ -283,38 +283,124 @@ impl Schema {
 
     /// Values like `valid` that break one of the constraints on `node` itself.
     fn broken_constraints(&self, node: NodeId, valid: &Value) -> Vec<Value> {
+        self.constraint_values(node, valid).into_iter().filter_map(|(value, breaks)| breaks.then_some(value)).collect()
+    }
+
+    /// Values like `valid` at the edge of each constraint on `node` itself: just inside a bound
+    /// (`false`) and just outside it (`true`, meant to break it). [`Schema::validate`] has the last
+    /// word on each; these are only candidates.
+    fn constraint_values(&self, node: NodeId, valid: &Value) -> Vec<(Value, bool)> {
         let (target, checks) = self.resolve(node);
         let mut out = Vec::new();
-        if let Node::Enum(_) = target {
-            out.push(Value::String("not-one-of-the-allowed-values".into()));
+        if let Node::Enum(allowed) = target {
+            out.push((Value::String("not-one-of-the-allowed-values".into()), true));
+            out.extend(allowed.iter().map(|a| (Value::String((*a).into()), false)));
         }
-        for c in checks {
-            let text = |n: u64| Value::String("x".repeat(n.min(MAX_SYNTH_LEN) as usize));
-            if let Some(max) = c.max_length.filter(|m| *m < MAX_SYNTH_LEN) {
-                out.push(text(max + 1));
+        let text = |n: u64| Value::String("x".repeat(n.min(MAX_SYNTH_LEN) as usize));
+        // Integers are written as integers: `9.0` is not what a client sends for one.
+        let integer = matches!(target, Node::Integer(_));
+        let number = |n: f64| {
+            if integer && n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Some(Value::from(n as i64))
+            } else {
+                ::serde_json::Number::from_f64(n).map(Value::Number)
             }
-            if let Some(min) = c.min_length.filter(|m| *m > 0) {
-                out.push(text(min - 1));
+        };
+        for c in checks {
+            if let Some(max) = c.max_length.filter(|m| *m < MAX_SYNTH_LEN) {
+                out.push((text(max + 1), true));
+                out.push((text(max), false));
+            }
+            if let Some(min) = c.min_length.filter(|m| *m < MAX_SYNTH_LEN) {
+                if min > 0 {
+                    out.push((text(min - 1), true));
+                }
+                out.push((text(min), false));
             }
             if c.pattern.is_some() {
-                out.extend(["", " ", "\u{1}"].map(|t| Value::String(t.into())));
+                out.extend(["", " ", "\u{1}"].map(|t| (Value::String(t.into()), true)));
             }
-            let number = |n: f64| ::serde_json::Number::from_f64(n).map(Value::Number);
             if let Some((max, exclusive)) = c.maximum {
-                out.extend(number(if exclusive { max } else { max + 1.0 }));
-                out.extend(number(max.floor() + 1.0));
+                out.extend(number(if exclusive { max } else { max + 1.0 }).map(|v| (v, true)));
+                out.extend(number(max.floor() + 1.0).map(|v| (v, true)));
+                if !exclusive {
+                    out.extend(number(max).map(|v| (v, false)));
+                }
             }
             if let Some((min, exclusive)) = c.minimum {
-                out.extend(number(if exclusive { min } else { min - 1.0 }));
-                out.extend(number(min.ceil() - 1.0));
+                out.extend(number(if exclusive { min } else { min - 1.0 }).map(|v| (v, true)));
+                out.extend(number(min.ceil() - 1.0).map(|v| (v, true)));
+                if !exclusive {
+                    out.extend(number(min).map(|v| (v, false)));
+                }
             }
-            if let (Some(max), Value::Array(items)) = (c.max_items, valid) {
-                if let Some(first) = items.first().filter(|_| max < MAX_SYNTH_ITEMS) {
-                    out.push(Value::Array(vec![first.clone(); max as usize + 1]));
+            if let Some(step) = c.multiple_of.filter(|m| *m > 0.0) {
+                out.extend(number(step * 1.5).map(|v| (v, true)));
+                out.extend(number(step).map(|v| (v, false)));
+            }
+            if let Value::Array(items) = valid {
+                if let Some(first) = items.first() {
+                    if let Some(max) = c.max_items.filter(|m| *m < MAX_SYNTH_ITEMS) {
+                        out.push((Value::Array(vec![first.clone(); max as usize + 1]), true));
+                    }
+                    if c.unique_items {
+                        out.push((Value::Array(vec![first.clone(), first.clone()]), true));
+                    }
                 }
             }
             if c.min_items.is_some_and(|m| m > 0) {
-                out.push(Value::Array(Vec::new()));
+                out.push((Value::Array(Vec::new()), true));
+            }
+        }
+        out
+    }
+
+    /// Values to test a type's constraints with, each with what [`Schema::validate`] says of it:
+    /// the synthesized valid value, then values just inside and just outside each constraint of
+    /// the node and of its members, a required member left out, an unknown member where none is
+    /// allowed. Each is described by what it tries (a value that meant to break a constraint but
+    /// does not, or meant to keep it but breaks another, is dropped).
+    pub fn constraint_cases(&self, node: NodeId) -> Vec<(String, Value, bool)> {
+        let valid = self.synthesize(node);
+        if !self.validate(node, &valid).is_empty() {
+            return Vec::new();
+        }
+        let mut candidates: Vec<(String, Value, bool)> = Vec::new();
+        let describe = |pointer: &str, value: &Value| {
+            let shown = value.to_string();
+            let shown = if shown.len() > 40 { format!("{}…", &shown[..shown.char_indices().nth(40).map_or(shown.len(), |(i, _)| i)]) } else { shown };
+            if pointer.is_empty() { format!("the value {shown}") } else { format!("`{pointer}` = {shown}") }
+        };
+        for (value, breaks) in self.constraint_values(node, &valid) {
+            candidates.push((describe("", &value), value, breaks));
+        }
+        if let (Node::Struct(s), Value::Object(members)) = (self.container(node), &valid) {
+            for field in s.fields {
+                let pointer = format!("/{}", field.name.replace('~', "~0").replace('/', "~1"));
+                if let Some(member) = members.get(field.name) {
+                    for (broken, breaks) in self.constraint_values(field.node, member) {
+                        let mut copy = members.clone();
+                        copy.insert(field.name.to_owned(), broken.clone());
+                        candidates.push((describe(&pointer, &broken), Value::Object(copy), breaks));
+                    }
+                }
+                if field.required {
+                    let mut copy = members.clone();
+                    copy.remove(field.name);
+                    candidates.push((format!("the object without its required member `{}`", field.name), Value::Object(copy), true));
+                }
+            }
+            if let Additional::Deny = s.additional {
+                let mut copy = members.clone();
+                copy.insert("spec-gen-unknown-member".into(), Value::Bool(true));
+                candidates.push(("an unknown member where none is allowed".into(), Value::Object(copy), true));
+            }
+        }
+        let mut out = vec![("the synthesized value".to_owned(), valid, true)];
+        for (what, value, breaks) in candidates {
+            let accepted = self.validate(node, &value).is_empty();
+            if accepted != breaks {
+                out.push((what, value, accepted));
             }
         }
         out

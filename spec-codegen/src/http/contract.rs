@@ -7,7 +7,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
+use spec_core::diag::{Diagnostic, Origin};
 use spec_core::ir::*;
+use spec_core::lower::names::snake;
 
 use super::client::{method_name, uses_authorization};
 use super::*;
@@ -61,6 +64,8 @@ impl HttpGen<'_> {
             });
         }
         let placeholders = self.placeholder_credentials();
+        let examples = self.example_tests();
+        let constraints = self.constraint_tests();
         let title = format!(
             " Contract checks of {}: whether a router keeps the spec's contract, over loopback HTTP.",
             self.typer.ir.title.replace('\n', " ")
@@ -146,6 +151,133 @@ impl HttpGen<'_> {
             /// The contract checks, run against the mock.
             #[cfg(test)]
             mod contract_tests {
+                #(#tests)*
+            }
+
+            #examples
+            #constraints
+        }
+    }
+
+    /// `#[cfg(test)] mod constraint_tests`: for every struct, enum and constrained newtype, values
+    /// at the edge of each constraint (just inside, just outside; a required member left out; an
+    /// unknown member where none is allowed) must be accepted by the generated type exactly when
+    /// the schema accepts them. One test per type.
+    fn constraint_tests(&mut self) -> TokenStream {
+        let ir = self.typer.ir;
+        let mut tests = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (index, def) in ir.types.iter().enumerate() {
+            if !matches!(def.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Newtype(_)) {
+                continue;
+            }
+            let ty = TypeRef::Named(TypeId(index));
+            let node = self.nodes.node(&ty);
+            let rust = self.typer.rust(None, &ty);
+            let location = format!("{}#{}", self.sources.file(def.origin.file).display, def.origin.pointer);
+            let mut name = format!("type_{}", snake(&def.name, "type").trim_start_matches('_'));
+            if names.contains(&name) {
+                name = format!("{name}_{index}");
+            }
+            names.push(name.clone());
+            let name = format_ident!("{name}");
+            let doc = format!(" `{}` accepts what its schema accepts, at the edge of each constraint.", def.name);
+            tests.push(quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    let failures = constraints::<#rust>(&SCHEMA, #node, #location);
+                    assert!(failures.is_empty(), "{}", failures.join("\n"));
+                }
+            });
+        }
+        if tests.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            /// The generated types against their schemas' constraints.
+            #[cfg(test)]
+            mod constraint_tests {
+                use super::operations::SCHEMA;
+                use super::runtime::contract::constraints;
+                #(#tests)*
+            }
+        }
+    }
+
+    /// `#[cfg(test)] mod example_tests`: every example of the spec that fits its schema (schema
+    /// `example`/`examples`, parameter and JSON media-type examples) must deserialize into its
+    /// generated type and serialize back to the same JSON; one test per schema and per operation.
+    /// An example that does not fit its schema gets no test and is reported where it is.
+    fn example_tests(&mut self) -> TokenStream {
+        let ir = self.typer.ir;
+        let mut tests = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut test = |this: &mut Self, base: String, title: String, cases: Vec<(Origin, TypeRef, &Value)>| {
+            let mut calls = Vec::new();
+            for (origin, ty, value) in cases {
+                if let Err((pointer, reason)) = spec_core::lint::conforms(ir, &ty, value, String::new(), 0) {
+                    let at = if pointer.is_empty() { String::new() } else { format!(" at `{pointer}`") };
+                    this.diags.push(Diagnostic::warning(
+                        "example-mismatch",
+                        origin,
+                        format!("this example does not fit its schema{at}: {reason}; no round-trip test is generated for it"),
+                    ));
+                    continue;
+                }
+                let location = format!("{}#{}", this.sources.file(origin.file).display, origin.pointer);
+                let rust = this.typer.rust(None, &ty);
+                let text = modeled(ir, &ty, value, 0).to_string();
+                calls.push(quote!(round_trip::<#rust>(#location, #text)));
+            }
+            if calls.is_empty() {
+                return;
+            }
+            let mut name = base;
+            if names.contains(&name) {
+                name = format!("{name}_{}", names.len());
+            }
+            names.push(name.clone());
+            let name = format_ident!("{name}");
+            let doc = format!(" The examples of {title}: each deserializes and serializes back to the same JSON.");
+            tests.push(quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    let failures: ::std::vec::Vec<::std::string::String> = [#(#calls),*].into_iter().flatten().collect();
+                    assert!(failures.is_empty(), "{}", failures.join("\n"));
+                }
+            });
+        };
+        // A schema with readOnly/writeOnly members has two views; its examples show the response one.
+        for (index, def) in ir.types.iter().enumerate().filter(|(_, d)| d.view != View::Request) {
+            let ty = TypeRef::Named(TypeId(index));
+            let cases = def.examples.iter().map(|v| (def.origin.child("example"), ty.clone(), v)).collect();
+            let base = format!("schema_{}", snake(&def.name, "type"));
+            test(self, base, format!("`{}`", def.name), cases);
+        }
+        for op in ir.operations.iter().filter(|o| !o.webhook) {
+            let mut cases: Vec<(Origin, TypeRef, &Value)> = Vec::new();
+            for p in served_params(op).filter(|p| p.media_type.is_none() || p.media_type.as_deref().is_some_and(is_json)) {
+                cases.extend(p.examples.iter().filter_map(|e| Some((e.origin.clone(), p.ty.clone(), e.value.as_ref()?))));
+            }
+            let bodies = op.body.iter().flat_map(|b| &b.contents);
+            let responses = op.responses.iter().flat_map(|r| &r.contents);
+            for c in bodies.chain(responses).filter(|c| c.kind == MediaKind::Json) {
+                let Some(ty) = &c.ty else { continue };
+                cases.extend(c.examples.iter().filter_map(|e| Some((e.origin.clone(), ty.clone(), e.value.as_ref()?))));
+            }
+            let base = format!("operation_{}", op.name.trim_start_matches("r#").trim_start_matches('_'));
+            test(self, base, format!("`{}`", route_text(op)), cases);
+        }
+        if tests.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            /// The spec's examples, through their generated types.
+            #[cfg(test)]
+            mod example_tests {
+                use super::runtime::contract::round_trip;
                 #(#tests)*
             }
         }
@@ -267,6 +399,58 @@ impl HttpGen<'_> {
         });
         quote!(Credentials { #(#fields)* ..Credentials::default() })
     }
+}
+
+/// The part of an example the generated types keep: members a schema neither names nor denies
+/// (`additionalProperties` absent) are ignored by its struct, so a round trip cannot bring them back.
+fn modeled(ir: &Ir, ty: &TypeRef, value: &Value, depth: usize) -> Value {
+    if depth > 64 {
+        return value.clone();
+    }
+    match (ty, value) {
+        (TypeRef::Nullable(inner), v) if !v.is_null() => modeled(ir, inner, v, depth + 1),
+        (TypeRef::List(inner), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| modeled(ir, inner, v, depth + 1)).collect())
+        }
+        (TypeRef::Map(inner), Value::Object(members)) => Value::Object(
+            members.iter().map(|(k, v)| (k.clone(), modeled(ir, inner, v, depth + 1))).collect(),
+        ),
+        (TypeRef::Named(id), v) => match &ir.ty(*id).kind {
+            TypeKind::Alias(inner) => modeled(ir, inner, v, depth + 1),
+            TypeKind::Newtype(def) => modeled(ir, &def.inner, v, depth + 1),
+            // The variant the example is read as: the first it fits (what an untagged union
+            // deserializes to; with a discriminator, the tagged variant in a well-formed example).
+            TypeKind::Union(def) => {
+                match def.variants.iter().find(|var| spec_core::lint::conforms(ir, &var.ty, v, String::new(), 0).is_ok())
+                {
+                    Some(var) => modeled(ir, &var.ty, v, depth + 1),
+                    None => v.clone(),
+                }
+            }
+            TypeKind::Struct(def) => {
+                let Value::Object(members) = v else { return v.clone() };
+                let kept = members.iter().filter_map(|(k, v)| {
+                    let member = match def.fields.iter().find(|f| &f.json_name == k) {
+                        Some(field) => modeled(ir, &field.ty, v, depth + 1),
+                        None => match &def.additional {
+                            Additional::Ignore => return None,
+                            Additional::Deny => v.clone(),
+                            Additional::Map(t) => modeled(ir, t, v, depth + 1),
+                        },
+                    };
+                    Some((k.clone(), member))
+                });
+                Value::Object(kept.collect())
+            }
+            _ => v.clone(),
+        },
+        _ => value.clone(),
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// `GET /pets/{petId}`.
