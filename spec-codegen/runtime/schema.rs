@@ -368,7 +368,11 @@ impl Schema {
         let mut candidates: Vec<(String, Value, bool)> = Vec::new();
         let describe = |pointer: &str, value: &Value| {
             let shown = value.to_string();
-            let shown = if shown.len() > 40 { format!("{}…", &shown[..shown.char_indices().nth(40).map_or(shown.len(), |(i, _)| i)]) } else { shown };
+            let shown = if shown.len() > 40 {
+                format!("{}…", &shown[..shown.char_indices().nth(40).map_or(shown.len(), |(i, _)| i)])
+            } else {
+                shown
+            };
             if pointer.is_empty() { format!("the value {shown}") } else { format!("`{pointer}` = {shown}") }
         };
         for (value, breaks) in self.constraint_values(node, &valid) {
@@ -387,7 +391,11 @@ impl Schema {
                 if field.required {
                     let mut copy = members.clone();
                     copy.remove(field.name);
-                    candidates.push((format!("the object without its required member `{}`", field.name), Value::Object(copy), true));
+                    candidates.push((
+                        format!("the object without its required member `{}`", field.name),
+                        Value::Object(copy),
+                        true,
+                    ));
                 }
             }
             if let Additional::Deny = s.additional {

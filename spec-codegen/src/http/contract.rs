@@ -35,14 +35,8 @@ impl HttpGen<'_> {
             seen_routes.push(route);
             let label = op.operation_id.clone().unwrap_or_else(|| op.name.clone());
             let name = op.name.trim_start_matches("r#");
-            // `check__2fa` is not snake case; an operation named like another once trimmed gets
-            // its index.
-            let mut check_name = format!("check_{}", name.trim_start_matches('_'));
-            if check_names.contains(&check_name) {
-                check_name = format!("{check_name}_{}", check_names.len());
-            }
-            check_names.push(check_name.clone());
-            let check_fn = format_ident!("{check_name}");
+            // `check__2fa` is not snake case.
+            let check_fn = unique(&mut check_names, format!("check_{}", name.trim_start_matches('_')));
             checks.push(self.operation_check(o, &label, &check_fn, shadowed));
             calls.push(quote! {
                 if selected(#label, #name) {
@@ -175,12 +169,7 @@ impl HttpGen<'_> {
             let node = self.nodes.node(&ty);
             let rust = self.typer.rust(None, &ty);
             let location = format!("{}#{}", self.sources.file(def.origin.file).display, def.origin.pointer);
-            let mut name = format!("type_{}", snake(&def.name, "type").trim_start_matches('_'));
-            if names.contains(&name) {
-                name = format!("{name}_{index}");
-            }
-            names.push(name.clone());
-            let name = format_ident!("{name}");
+            let name = unique(&mut names, format!("type_{}", snake(&def.name, "type").trim_start_matches('_')));
             let doc = format!(" `{}` accepts what its schema accepts, at the edge of each constraint.", def.name);
             tests.push(quote! {
                 #[doc = #doc]
@@ -221,7 +210,9 @@ impl HttpGen<'_> {
                     this.diags.push(Diagnostic::warning(
                         "example-mismatch",
                         origin,
-                        format!("this example does not fit its schema{at}: {reason}; no round-trip test is generated for it"),
+                        format!(
+                            "this example does not fit its schema{at}: {reason}; no round-trip test is generated for it"
+                        ),
                     ));
                     continue;
                 }
@@ -233,12 +224,7 @@ impl HttpGen<'_> {
             if calls.is_empty() {
                 return;
             }
-            let mut name = base;
-            if names.contains(&name) {
-                name = format!("{name}_{}", names.len());
-            }
-            names.push(name.clone());
-            let name = format_ident!("{name}");
+            let name = unique(&mut names, base);
             let doc = format!(" The examples of {title}: each deserializes and serializes back to the same JSON.");
             tests.push(quote! {
                 #[doc = #doc]
@@ -258,8 +244,12 @@ impl HttpGen<'_> {
         }
         for op in ir.operations.iter().filter(|o| !o.webhook) {
             let mut cases: Vec<(Origin, TypeRef, &Value)> = Vec::new();
-            for p in served_params(op).filter(|p| p.media_type.is_none() || p.media_type.as_deref().is_some_and(is_json)) {
-                cases.extend(p.examples.iter().filter_map(|e| Some((e.origin.clone(), p.ty.clone(), e.value.as_ref()?))));
+            for p in
+                served_params(op).filter(|p| p.media_type.is_none() || p.media_type.as_deref().is_some_and(is_json))
+            {
+                cases.extend(
+                    p.examples.iter().filter_map(|e| Some((e.origin.clone(), p.ty.clone(), e.value.as_ref()?))),
+                );
             }
             let bodies = op.body.iter().flat_map(|b| &b.contents);
             let responses = op.responses.iter().flat_map(|r| &r.contents);
@@ -412,16 +402,19 @@ fn modeled(ir: &Ir, ty: &TypeRef, value: &Value, depth: usize) -> Value {
         (TypeRef::List(inner), Value::Array(items)) => {
             Value::Array(items.iter().map(|v| modeled(ir, inner, v, depth + 1)).collect())
         }
-        (TypeRef::Map(inner), Value::Object(members)) => Value::Object(
-            members.iter().map(|(k, v)| (k.clone(), modeled(ir, inner, v, depth + 1))).collect(),
-        ),
+        (TypeRef::Map(inner), Value::Object(members)) => {
+            Value::Object(members.iter().map(|(k, v)| (k.clone(), modeled(ir, inner, v, depth + 1))).collect())
+        }
         (TypeRef::Named(id), v) => match &ir.ty(*id).kind {
             TypeKind::Alias(inner) => modeled(ir, inner, v, depth + 1),
             TypeKind::Newtype(def) => modeled(ir, &def.inner, v, depth + 1),
             // The variant the example is read as: the first it fits (what an untagged union
             // deserializes to; with a discriminator, the tagged variant in a well-formed example).
             TypeKind::Union(def) => {
-                match def.variants.iter().find(|var| spec_core::lint::conforms(ir, &var.ty, v, String::new(), 0).is_ok())
+                match def
+                    .variants
+                    .iter()
+                    .find(|var| spec_core::lint::conforms(ir, &var.ty, v, String::new(), 0).is_ok())
                 {
                     Some(var) => modeled(ir, &var.ty, v, depth + 1),
                     None => v.clone(),
@@ -446,6 +439,14 @@ fn modeled(ir: &Ir, ty: &TypeRef, value: &Value, depth: usize) -> Value {
         },
         _ => value.clone(),
     }
+}
+
+/// `name` as an identifier, with a number added when an earlier one of `taken` is the same (two
+/// spec names can meet once made snake case and trimmed of leading underscores).
+fn unique(taken: &mut Vec<String>, name: String) -> proc_macro2::Ident {
+    let name = if taken.contains(&name) { format!("{name}_{}", taken.len()) } else { name };
+    taken.push(name.clone());
+    format_ident!("{name}")
 }
 
 fn is_json(media: &str) -> bool {
