@@ -1153,3 +1153,56 @@ fn examples_set_every_member_and_binary_members_are_files() {
     assert!(!schema.binary_member(0, "name") && !schema.binary_member(0, "tags") && !schema.binary_member(0, "nope"));
     assert!(schema.validate(2, &json!("any bytes as text")).is_empty());
 }
+
+/// Contract checks send a body that breaks its schema: `violating` prefers a broken constraint of
+/// a member (here `name`'s length) over a missing required member or a wrong type, names it with
+/// the validator's pointer and reason, and the validator rejects the value. Where nothing can be
+/// broken (`Any`) there is none, and every value it gives is rejected.
+#[test]
+fn violating_values_break_a_constraint_first() {
+    let (what, value) = SCHEMA.violating(PET).expect("a pet can be broken");
+    assert!(!SCHEMA.validate(PET, &value).is_empty(), "{value}");
+    assert!(what.starts_with("`/name`"), "{what}");
+    let (what, value) = SCHEMA.violating(BOUNDED).expect("a bounded number can be broken");
+    assert!(!SCHEMA.validate(BOUNDED, &value).is_empty(), "{value}");
+    assert!(what.starts_with("the value"), "{what}");
+    // No constraint on the struct's members: a required member left out.
+    let (what, _) = SCHEMA.violating(OWNER).expect("an owner can be broken");
+    assert!(what.contains("required") || what.contains("missing"), "{what}");
+    assert_eq!(SCHEMA.violating(ANY), None);
+    for node in 0..NODES.len() as NodeId {
+        if let Some((what, value)) = SCHEMA.violating(node) {
+            assert!(!SCHEMA.validate(node, &value).is_empty(), "node {node}: {what}: {value} is accepted");
+        }
+    }
+}
+
+/// Constraint tests of generated types use these cases: each carries what the validator says of
+/// it, the edges just inside a bound are accepted and just outside rejected, and every node's
+/// first case is its synthesized (accepted) value.
+#[test]
+fn constraint_cases_sit_on_both_sides_of_each_bound() {
+    let cases = SCHEMA.constraint_cases(NAME);
+    let said = |value: Value| cases.iter().find(|(_, v, _)| *v == value).map(|(_, _, accepted)| *accepted);
+    assert_eq!(said(json!("xxxxxxxxxx")), Some(true), "ten letters: at the maximum length {cases:?}");
+    assert_eq!(said(json!("xxxxxxxxxxx")), Some(false), "{cases:?}");
+    assert_eq!(said(json!("")), Some(false), "{cases:?}");
+    let cases = SCHEMA.constraint_cases(EVEN);
+    let said = |value: Value| cases.iter().find(|(_, v, _)| *v == value).map(|(_, _, accepted)| *accepted);
+    assert_eq!(said(json!(20)), Some(true), "{cases:?}");
+    assert_eq!(said(json!(21)), Some(false), "{cases:?}");
+    assert_eq!(said(json!(10)), Some(true), "{cases:?}");
+    assert_eq!(said(json!(9)), Some(false), "{cases:?}");
+    let pet = SCHEMA.constraint_cases(PET);
+    assert!(pet.iter().any(|(what, _, accepted)| what.contains("required member `name`") && !accepted), "{pet:?}");
+    assert!(pet.iter().any(|(what, _, accepted)| what.contains("unknown member") && !accepted), "{pet:?}");
+    for node in 0..NODES.len() as NodeId {
+        let cases = SCHEMA.constraint_cases(node);
+        for (what, value, accepted) in &cases {
+            assert_eq!(SCHEMA.validate(node, value).is_empty(), *accepted, "node {node}: {what}: {value}");
+        }
+        if let Some((what, _, accepted)) = cases.first() {
+            assert_eq!((what.as_str(), *accepted), ("the synthesized value", true), "node {node}");
+        }
+    }
+}
