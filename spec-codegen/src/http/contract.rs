@@ -186,6 +186,7 @@ impl HttpGen<'_> {
         quote! {
             /// The generated types against their schemas' constraints.
             #[cfg(test)]
+            #[allow(deprecated)]
             mod constraint_tests {
                 use super::operations::SCHEMA;
                 use super::runtime::contract::constraints;
@@ -266,6 +267,7 @@ impl HttpGen<'_> {
         quote! {
             /// The spec's examples, through their generated types.
             #[cfg(test)]
+            #[allow(deprecated)]
             mod example_tests {
                 use super::runtime::contract::round_trip;
                 #(#tests)*
@@ -292,6 +294,18 @@ impl HttpGen<'_> {
         }
         if self.unsendable(op) {
             return skip("every requirement set needs two credentials in the one Authorization header");
+        }
+        if o.variants.is_empty() {
+            return skip("the operation declares no response, so no answer can keep its contract");
+        }
+        // A 1xx status is never a final response: a server cannot answer with one.
+        let informational = |status: &StatusSpec| match status {
+            StatusSpec::Code(code) => *code < 200,
+            StatusSpec::Range(digit) => *digit == 1,
+            StatusSpec::Default => false,
+        };
+        if o.variants.iter().all(|v| informational(&v.status)) {
+            return skip("the operation declares only informational (1xx) responses, which are never final");
         }
         let method = method_name(o);
         // Success is expected only where the operation declares a success response.

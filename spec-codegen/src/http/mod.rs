@@ -12,6 +12,7 @@ mod client;
 mod contract;
 mod mock;
 mod nodes;
+mod pattern_sample;
 mod responses;
 mod routes;
 mod scaffold;

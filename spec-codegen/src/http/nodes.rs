@@ -154,7 +154,8 @@ impl<'a> NodeTable<'a> {
                 // The IR keeps only patterns that compile (others are reported as approximations).
                 let flags = spec_core::pattern::ecma_flags(p).unwrap_or("");
                 let index = self.patterns.len() as u32;
-                self.patterns.push(quote!(rt::Pattern::new(#p, #flags)));
+                let sample = super::pattern_sample::sample(p, flags).unwrap_or_default();
+                self.patterns.push(quote!(rt::Pattern::sampled(#p, #flags, #sample)));
                 quote!(Some(#index))
             }
             None => quote!(None),
