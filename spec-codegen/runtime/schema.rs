@@ -195,7 +195,7 @@ impl Schema {
         out
     }
 
-    /// A scalar parameter's raw text as the JSON value the node wants: `"12"` → `12` for integers,
+    /// A parameter value's raw text as the JSON value the node wants: `"12"` → `12` for integers,
     /// `"true"` → `true`, strings stay strings; for `Nullable`, `Checked` and unions, the inner or the
     /// first variant that accepts the text. Text that cannot be coerced stays a JSON string, so
     /// [`Schema::validate`] reports it with its reason ("must be an integer").
@@ -209,6 +209,14 @@ impl Schema {
                 }
                 Node::Bool => return json_bool(raw).unwrap_or_else(|| text(raw)),
                 Node::Any => return coerce_any(raw),
+                // An object or array where the style has no way to write one (an array item of a
+                // simple-style header): clients write it as JSON text.
+                Node::Struct(_) | Node::Map(_) | Node::Object | Node::List(_) | Node::Tuple(_) => {
+                    return match ::serde_json::from_str::<Value>(raw) {
+                        Ok(value @ (Value::Object(_) | Value::Array(_))) => value,
+                        _ => text(raw),
+                    };
+                }
                 Node::Union(_) => {
                     // The first reading (integer or number, boolean, string) some variant accepts.
                     let candidates = [json_number(raw).map(Value::Number), json_bool(raw), Some(text(raw))];

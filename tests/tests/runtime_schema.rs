@@ -1206,3 +1206,13 @@ fn constraint_cases_sit_on_both_sides_of_each_bound() {
         }
     }
 }
+
+/// An object where a parameter style has no way to write one (an item of a simple-style header
+/// array) arrives as the JSON text clients write: coercion reads it back; other text stays text.
+#[test]
+fn coercion_reads_json_text_for_objects_and_arrays() {
+    assert_eq!(SCHEMA.coerce(PET, r#"{"name":"Rex"}"#), json!({"name": "Rex"}));
+    assert_eq!(SCHEMA.coerce(LIST_I64, "[1,2]"), json!([1, 2]));
+    assert_eq!(SCHEMA.coerce(PET, "Rex"), json!("Rex"));
+    assert_eq!(SCHEMA.coerce(PET, "12"), json!("12"), "a number is not an object");
+}
