@@ -1699,7 +1699,10 @@ impl Synth<'_> {
             return first;
         }
         match base {
-            Node::Any | Node::Nullable(_) | Node::Checked(..) => Value::Null,
+            // Free-form data: an empty object, not `null`, which a required member could not be
+            // (and a form body or a parameter cannot carry at all).
+            Node::Any => Value::Object(Map::new()),
+            Node::Nullable(_) | Node::Checked(..) => Value::Null,
             Node::Bool => Value::Bool(false),
             Node::Integer(kind) => integer_value(synth_integer(*kind, &checks)),
             Node::Number => synth_number(&checks),
