@@ -1156,8 +1156,15 @@ impl<'s> Lowerer<'s> {
         }
         for (variant, target) in variants.iter_mut().zip(targets) {
             if variant.tags.is_empty() {
-                if let Some((_, spec_name)) = target {
-                    variant.tags.push(spec_name.clone());
+                if let Some((origin, spec_name)) = target {
+                    // Azure's specs (a large share of real ones) name a subtype's tag with this
+                    // extension instead of a mapping; without it the tag is the schema's name.
+                    let extension = self
+                        .value(origin)
+                        .and_then(|v| v.get("x-ms-discriminator-value"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    variant.tags.push(extension.unwrap_or_else(|| spec_name.clone()));
                 }
             }
         }
