@@ -183,7 +183,22 @@ pub fn conforms(ir: &Ir, ty: &TypeRef, value: &Value, at: String, depth: usize) 
             Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64 if !value.is_u64() => {
                 wrong(at, "a non-negative integer")
             }
+            Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::U8 | Primitive::U16 | Primitive::U32
+                if !fits_width(*p, value) =>
+            {
+                Err((at, format!("{value} is out of the range of its integer format ({p:?})")))
+            }
             Primitive::F32 | Primitive::F64 if !value.is_number() => wrong(at, "a number"),
+            Primitive::DateTime | Primitive::Date | Primitive::Uuid
+                if value.as_str().is_some_and(|text| !fits_format(*p, text)) =>
+            {
+                let format = match p {
+                    Primitive::DateTime => "an RFC 3339 date-time",
+                    Primitive::Date => "an RFC 3339 full-date (YYYY-MM-DD)",
+                    _ => "a UUID",
+                };
+                Err((at, format!("{value} is not {format}")))
+            }
             Primitive::String
             | Primitive::DateTime
             | Primitive::Date
@@ -287,5 +302,83 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// Whether an integer fits the width its `format` gave it (`int32` → `i32`).
+fn fits_width(p: Primitive, value: &Value) -> bool {
+    let (low, high): (i128, i128) = match p {
+        Primitive::I8 => (i8::MIN.into(), i8::MAX.into()),
+        Primitive::I16 => (i16::MIN.into(), i16::MAX.into()),
+        Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
+        Primitive::U8 => (0, u8::MAX.into()),
+        Primitive::U16 => (0, u16::MAX.into()),
+        Primitive::U32 => (0, u32::MAX.into()),
+        _ => return true,
+    };
+    let n = value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from));
+    n.is_none_or(|n| (low..=high).contains(&n))
+}
+
+/// Whether text has the shape of its format: `2024-01-02`, `2024-01-02T03:04:05.6Z` (or an
+/// offset), `123e4567-e89b-42d3-a456-426614174000`. Shape only: the calendar is the type's business.
+fn fits_format(p: Primitive, text: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let date = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2)
+    };
+    match p {
+        Primitive::Date => date(text),
+        Primitive::DateTime => {
+            let Some((day, time)) = text.split_once(['T', 't', ' ']) else { return false };
+            let (clock, zone) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+                (clock, None)
+            } else {
+                match time.rfind(['+', '-']) {
+                    Some(i) => (&time[..i], Some(&time[i + 1..])),
+                    None => return false,
+                }
+            };
+            let clock = clock.split_once('.').map_or(clock, |(whole, fraction)| {
+                if digits(fraction, fraction.len()) && !fraction.is_empty() { whole } else { "" }
+            });
+            let hms: Vec<&str> = clock.split(':').collect();
+            let zone_ok = zone.is_none_or(|z| {
+                let hm: Vec<&str> = z.split(':').collect();
+                hm.len() == 2 && digits(hm[0], 2) && digits(hm[1], 2)
+            });
+            date(day) && hms.len() == 3 && hms.iter().all(|part| digits(part, 2)) && zone_ok
+        }
+        Primitive::Uuid => {
+            let groups: Vec<&str> = text.split('-').collect();
+            groups.len() == 5
+                && groups
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_widths_are_checked_by_shape() {
+        assert!(fits_format(Primitive::Date, "2024-01-02"));
+        assert!(!fits_format(Primitive::Date, "2024-01-02T00:00:00Z"), "a date-time is not a date");
+        assert!(fits_format(Primitive::DateTime, "2024-01-02T03:04:05Z"));
+        assert!(fits_format(Primitive::DateTime, "2024-01-02T03:04:05.678+01:00"));
+        assert!(!fits_format(Primitive::DateTime, "1524085349.095"), "epoch seconds are not RFC 3339");
+        assert!(!fits_format(Primitive::DateTime, "2024-01-02T03:04:05"), "a zone is required");
+        assert!(fits_format(Primitive::Uuid, "123e4567-e89b-42d3-a456-426614174000"));
+        assert!(!fits_format(Primitive::Uuid, "123e4567"));
+        assert!(fits_width(Primitive::I32, &Value::from(2_147_483_647)));
+        assert!(!fits_width(Primitive::I32, &Value::from(1_418_556_477_882_i64)));
+        assert!(!fits_width(Primitive::U8, &Value::from(256)));
+        assert!(fits_width(Primitive::I64, &Value::from(1_418_556_477_882_i64)));
     }
 }
