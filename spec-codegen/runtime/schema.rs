@@ -134,18 +134,18 @@ pub struct Checks {
 pub struct Pattern {
     pub source: &'static str,
     pub flags: &'static str,
-    /// A string the generator built to match the pattern (empty when it could not); synthesis
+    /// A string the generator built to match the pattern (it may be empty: `^$|…`); synthesis
     /// tries it first, and keeps it only if it does match.
-    pub sample: &'static str,
+    pub sample: Option<&'static str>,
     pub compiled: ::std::sync::OnceLock<Option<::regress::Regex>>,
 }
 
 impl Pattern {
     pub const fn new(source: &'static str, flags: &'static str) -> Pattern {
-        Pattern::sampled(source, flags, "")
+        Pattern::sampled(source, flags, None)
     }
 
-    pub const fn sampled(source: &'static str, flags: &'static str, sample: &'static str) -> Pattern {
+    pub const fn sampled(source: &'static str, flags: &'static str, sample: Option<&'static str>) -> Pattern {
         Pattern { source, flags, sample, compiled: ::std::sync::OnceLock::new() }
     }
 }
@@ -2098,9 +2098,7 @@ fn string_candidates(schema: &Schema, base: &str, checks: &[&Checks]) -> Vec<Str
     let mut out = vec![base.to_owned()];
     for c in checks {
         if let Some(pattern) = c.pattern.and_then(|i| schema.patterns.get(i as usize)) {
-            if !pattern.sample.is_empty() {
-                out.push(pattern.sample.to_owned());
-            }
+            out.extend(pattern.sample.map(str::to_owned));
             out.extend(pattern_literals(pattern.source));
         }
     }

@@ -154,7 +154,10 @@ impl<'a> NodeTable<'a> {
                 // The IR keeps only patterns that compile (others are reported as approximations).
                 let flags = spec_core::pattern::ecma_flags(p).unwrap_or("");
                 let index = self.patterns.len() as u32;
-                let sample = super::pattern_sample::sample(p, flags).unwrap_or_default();
+                let sample = match super::pattern_sample::sample(p, flags) {
+                    Some(text) => quote!(::std::option::Option::Some(#text)),
+                    None => quote!(::std::option::Option::None),
+                };
                 self.patterns.push(quote!(rt::Pattern::sampled(#p, #flags, #sample)));
                 quote!(Some(#index))
             }

@@ -90,6 +90,7 @@ mod tests {
             (r"^[^@]+@[^@]+\.[a-z]{2,}$", "a@a.aa"),
             (r"^\/v\d+\/[a-z]+$", "/v0/a"),
             ("^(cat|dog)$", "cat"),
+            (r"^$|com.amazonaws.vpce.[\w/!:@#.\-]+", ""),
         ] {
             assert!(regex(pattern), "{pattern}");
             assert_eq!(sample(pattern, "").as_deref(), Some(expected), "{pattern}");
