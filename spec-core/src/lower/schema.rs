@@ -330,7 +330,7 @@ impl<'s> Lowerer<'s> {
                         .is_some_and(|members| members.iter().filter(|m| !is_annotation_only(m)).count() == 1)
             });
             if adds_nothing && parent == *target {
-                base_aliases.push(spec_name_of(self.src, &child));
+                base_aliases.push(self.default_tag(&child, &spec_name_of(self.src, &child)));
                 continue;
             }
             let TypeRef::Named(mut id) = strip_nullable(self.named(&child, view)) else { continue };
@@ -1157,17 +1157,19 @@ impl<'s> Lowerer<'s> {
         for (variant, target) in variants.iter_mut().zip(targets) {
             if variant.tags.is_empty() {
                 if let Some((origin, spec_name)) = target {
-                    // Azure's specs (a large share of real ones) name a subtype's tag with this
-                    // extension instead of a mapping; without it the tag is the schema's name.
-                    let extension = self
-                        .value(origin)
-                        .and_then(|v| v.get("x-ms-discriminator-value"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
-                    variant.tags.push(extension.unwrap_or_else(|| spec_name.clone()));
+                    variant.tags.push(self.default_tag(origin, spec_name));
                 }
             }
         }
+    }
+
+    /// The tag of a subtype no mapping names: its schema's name, or the `x-ms-discriminator-value`
+    /// Azure's specs (a large share of real ones) give instead of a mapping.
+    fn default_tag(&self, origin: &Origin, spec_name: &str) -> String {
+        self.value(origin)
+            .and_then(|v| v.get("x-ms-discriminator-value"))
+            .and_then(Value::as_str)
+            .map_or_else(|| spec_name.to_owned(), str::to_owned)
     }
 
     fn variant_name(&self, member: &'s Value, index: usize) -> String {
