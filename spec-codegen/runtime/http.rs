@@ -284,5 +284,16 @@ pub fn mock_pick<R>(prefer: Option<u16>, candidates: &[(Status, fn(Option<u16>) 
             }
         }
     }
-    candidates.iter().find_map(|(_, build)| build(None))
+    // Unasked, success first (whatever order the spec lists its responses in), then redirects,
+    // `default`, errors, and informational statuses last.
+    let class = |status: &Status| match status {
+        Status::Code(200..=299) | Status::Range(2) => 0,
+        Status::Code(300..=399) | Status::Range(3) => 1,
+        Status::Default => 2,
+        Status::Code(100..=199) | Status::Range(1) => 4,
+        _ => 3,
+    };
+    (0..=4).find_map(|wanted| {
+        candidates.iter().filter(|(status, _)| class(status) == wanted).find_map(|(_, build)| build(None))
+    })
 }

@@ -125,11 +125,19 @@ impl HttpGen<'_> {
                         .await
                     }
 
-                    /// [`Checks::run`] on a runtime of its own, for tests that are not async.
+                    /// [`Checks::run`] on a runtime of its own, for tests that are not async. It runs
+                    /// on a thread with a large stack: debug builds of deeply nested schemas (mock
+                    /// data, validation and serde all recurse) outgrow a test thread's 2 MiB.
                     pub fn run_blocking(self) -> Report {
-                        match ::tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                        let checks = move || match ::tokio::runtime::Builder::new_current_thread().enable_all().build() {
                             ::std::result::Result::Ok(runtime) => runtime.block_on(self.run()),
                             ::std::result::Result::Err(e) => panic!("cannot start a tokio runtime: {e}"),
+                        };
+                        let thread = ::std::thread::Builder::new().name("contract-checks".into()).stack_size(64 << 20).spawn(checks);
+                        match thread.map(|t| t.join()) {
+                            ::std::result::Result::Ok(::std::result::Result::Ok(report)) => report,
+                            ::std::result::Result::Ok(::std::result::Result::Err(panic)) => ::std::panic::resume_unwind(panic),
+                            ::std::result::Result::Err(e) => panic!("cannot start the contract checks' thread: {e}"),
                         }
                     }
                 }
