@@ -430,14 +430,16 @@ fn modeled(ir: &Ir, ty: &TypeRef, value: &Value, depth: usize) -> Value {
         (TypeRef::Named(id), v) => match &ir.ty(*id).kind {
             TypeKind::Alias(inner) => modeled(ir, inner, v, depth + 1),
             TypeKind::Newtype(def) => modeled(ir, &def.inner, v, depth + 1),
-            // The variant the example is read as: the first it fits (what an untagged union
-            // deserializes to; with a discriminator, the tagged variant in a well-formed example).
+            // The variant the example is read as: the tagged one, else the first it fits (what an
+            // untagged union deserializes to).
             TypeKind::Union(def) => {
-                match def
-                    .variants
-                    .iter()
-                    .find(|var| spec_core::lint::conforms(ir, &var.ty, v, String::new(), 0).is_ok())
-                {
+                // With a discriminator the tag picks the variant, as when deserializing.
+                let tag = def.discriminator.as_ref().and_then(|d| v.get(&d.property)).and_then(Value::as_str);
+                let tagged = tag.and_then(|tag| def.variants.iter().find(|var| var.tags.iter().any(|t| t == tag)));
+                let fitting = || {
+                    def.variants.iter().find(|var| spec_core::lint::conforms(ir, &var.ty, v, String::new(), 0).is_ok())
+                };
+                match tagged.or_else(fitting) {
                     Some(var) => modeled(ir, &var.ty, v, depth + 1),
                     None => v.clone(),
                 }
