@@ -141,7 +141,13 @@ fn relative(dir: &Path, spec: &Path) -> Option<PathBuf> {
 }
 
 fn parts_text(parts: Parts) -> String {
-    let names = [(parts.types, "types"), (parts.server, "server"), (parts.client, "client"), (parts.tests, "tests")];
+    let names = [
+        (parts.types, "types"),
+        (parts.server, "server"),
+        (parts.client, "client"),
+        (parts.tests, "tests"),
+        (parts.proptest, "proptest"),
+    ];
     names.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect::<Vec<_>>().join(",")
 }
 

@@ -121,7 +121,8 @@ struct GenerateArgs {
     /// Write a complete crate with this package name into `--out`.
     #[arg(long = "crate", value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: Option<String>,
-    /// Comma list of parts: types, server, client, tests (contract checks and their tests; implies server and client). Default: spec-gen.toml's
+    /// Comma list of parts: types, server, client, tests (contract checks and their tests; implies server and client),
+    /// proptest (strategies and property tests; implies tests, adds a proptest dependency). Default: spec-gen.toml's
     /// `with`, else types.
     #[arg(long = "with", value_parser = parse_parts)]
     parts: Option<Parts>,

@@ -239,9 +239,10 @@ fn validate_lints_the_spec() {
         .collect();
     let expected = [
         ("missing-operation-id", "/paths/~1pets/get", 5),
-        ("unused-component", "/components/schemas/Orphan", 26),
-        ("example-mismatch", "/components/schemas/Pet/example", 25),
+        ("unused-component", "/components/schemas/Orphan", 31),
+        ("example-mismatch", "/components/schemas/Pet/example", 30),
         ("example-mismatch", "/paths/~1pets/get/responses/200/content/application~1json/example", 14),
+        ("unsatisfiable", "/components/schemas/Tree", 33),
     ];
     for (code, pointer, line) in expected {
         assert!(
@@ -253,6 +254,7 @@ fn validate_lints_the_spec() {
     let human = run(bin().arg("validate").arg(&spec)).1;
     assert!(human.contains("at `/1/id`: expected an integer, found a string"), "{human}");
     assert!(human.contains("the required member `name` is missing"), "{human}");
+    assert!(human.contains("its required member `parent` refers back to it and is not nullable"), "{human}");
 }
 
 /// `examples/checked-in` commits its generated code; `check` with no arguments (the specs and

@@ -178,7 +178,7 @@ pub fn round_trip<T: ::serde::Serialize + ::serde::de::DeserializeOwned>(locatio
 /// `f32` precision, which `format: float` has), a
 /// member `null` on one side and absent on the other, members the example leaves out (defaults
 /// filled in), and strings that only differ in how they write one date-time or UUID.
-fn same(example: &::serde_json::Value, back: &::serde_json::Value, pointer: &mut String) -> Result<(), String> {
+pub fn same(example: &::serde_json::Value, back: &::serde_json::Value, pointer: &mut String) -> Result<(), String> {
     use ::serde_json::Value;
     match (example, back) {
         // `format: float` is an `f32`: an example with more digits comes back at its precision.

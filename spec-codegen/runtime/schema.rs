@@ -137,6 +137,9 @@ pub struct Pattern {
     /// A string the generator built to match the pattern (it may be empty: `^$|…`); synthesis
     /// tries it first, and keeps it only if it does match.
     pub sample: Option<&'static str>,
+    /// The pattern rewritten for proptest's generator (anchors dropped, classes kept to printable
+    /// ASCII where they offer it), when property tests are generated and the pattern allows it.
+    pub generator: Option<&'static str>,
     pub compiled: ::std::sync::OnceLock<Option<::regress::Regex>>,
 }
 
@@ -146,7 +149,12 @@ impl Pattern {
     }
 
     pub const fn sampled(source: &'static str, flags: &'static str, sample: Option<&'static str>) -> Pattern {
-        Pattern { source, flags, sample, compiled: ::std::sync::OnceLock::new() }
+        Pattern { source, flags, sample, generator: None, compiled: ::std::sync::OnceLock::new() }
+    }
+
+    pub const fn generated(mut self, generator: Option<&'static str>) -> Pattern {
+        self.generator = generator;
+        self
     }
 }
 
@@ -594,7 +602,7 @@ const LENIENT_BASE64: ::base64::engine::GeneralPurpose = ::base64::engine::Gener
 
 impl Schema {
     /// The node at `id`; a missing one is `Any`.
-    fn node(&self, id: NodeId) -> &'static Node {
+    pub fn node(&self, id: NodeId) -> &'static Node {
         match self.nodes.get(id as usize) {
             Some(node) => node,
             None => &Node::Any,
@@ -602,7 +610,7 @@ impl Schema {
     }
 
     /// The node once `Nullable`/`Checked` are looked through, with the checks met on the way.
-    fn resolve(&self, node: NodeId) -> (&'static Node, Vec<&'static Checks>) {
+    pub fn resolve(&self, node: NodeId) -> (&'static Node, Vec<&'static Checks>) {
         let mut checks = Vec::new();
         let mut id = node;
         for _ in 0..=MAX_DEPTH {
@@ -1160,7 +1168,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn allowed_values(text: &str) -> Option<Vec<Value>> {
+pub fn allowed_values(text: &str) -> Option<Vec<Value>> {
     match ::serde_json::from_str::<Value>(text) {
         Ok(Value::Array(values)) => Some(values),
         _ => None,
@@ -1930,7 +1938,7 @@ fn offset(k: usize) -> i128 {
     if k % 2 == 1 { half } else { -half }
 }
 
-fn integer_value(i: i128) -> Value {
+pub fn integer_value(i: i128) -> Value {
     match (i64::try_from(i), u64::try_from(i)) {
         (Ok(i), _) => Value::from(i),
         (_, Ok(u)) => Value::from(u),
@@ -1939,15 +1947,15 @@ fn integer_value(i: i128) -> Value {
 }
 
 /// A float, written as an integer when it is a small whole number.
-fn number_value(v: f64) -> Value {
+pub fn number_value(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
         return Value::from(v as i64);
     }
     ::serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
-/// 0 clamped into the bounds, moved to a multiple when asked.
-fn synth_integer(kind: IntKind, checks: &[&Checks]) -> i128 {
+/// The smallest and largest integer of `kind` the checks' bounds allow (`low > high`: none).
+pub fn integer_bounds(kind: IntKind, checks: &[&Checks]) -> (i128, i128) {
     let (mut low, mut high) = int_range(kind);
     for c in checks {
         if let Some((bound, exclusive)) = c.minimum.filter(|(bound, _)| bound.is_finite()) {
@@ -1959,6 +1967,12 @@ fn synth_integer(kind: IntKind, checks: &[&Checks]) -> i128 {
             high = high.min(bound);
         }
     }
+    (low, high)
+}
+
+/// 0 clamped into the bounds, moved to a multiple when asked.
+fn synth_integer(kind: IntKind, checks: &[&Checks]) -> i128 {
+    let (low, high) = integer_bounds(kind, checks);
     // 1 rather than 0 when allowed: ids and counts in real specs often start at 1, and a mock's
     // id is fed back into path parameters (`minimum: 1`) by clients and stateful testers.
     let start = if (low..=high).contains(&1) {

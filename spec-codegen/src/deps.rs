@@ -45,6 +45,10 @@ pub const CLIENT: [Dependency; 5] = [REQWEST, BASE64, FORM_URLENCODED, PERCENT_E
 pub const TOKIO: Dependency =
     Dependency { name: "tokio", version: "=1.54.1", features: &["net", "rt"], default_features: false };
 
+/// The `proptest` part: strategies and property tests (no fork or timeout support: fewer crates).
+pub const PROPTEST: Dependency =
+    Dependency { name: "proptest", version: "=1.12.0", features: &["std"], default_features: false };
+
 /// Guesses the crate a user-supplied type path needs (`::time::OffsetDateTime` → none known).
 pub fn for_path(path: &str) -> Option<Dependency> {
     let first = path.trim_start_matches("::").split("::").next()?;

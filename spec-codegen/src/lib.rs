@@ -269,6 +269,9 @@ fn finish(
     if options.parts.tests {
         dependencies.push(deps::TOKIO);
     }
+    if options.parts.proptest {
+        dependencies.push(deps::PROPTEST);
+    }
     if support.pattern && !dependencies.contains(&deps::REGRESS) {
         dependencies.push(deps::REGRESS);
     }

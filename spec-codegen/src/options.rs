@@ -10,12 +10,16 @@ pub struct Parts {
     pub server: bool,
     pub client: bool,
     pub tests: bool,
+    /// proptest strategies for every type and request, and property tests that use them (opt-in:
+    /// the generated crate then depends on proptest).
+    pub proptest: bool,
 }
 
 impl Parts {
-    /// The parts these need as well: contract tests run the server's mock through the client,
-    /// and both use the types.
+    /// The parts these need as well: property tests are tests, contract tests run the server's
+    /// mock through the client, and both use the types.
     pub fn completed(mut self) -> Parts {
+        self.tests |= self.proptest;
         if self.tests {
             self.server = true;
             self.client = true;
@@ -26,7 +30,7 @@ impl Parts {
         self
     }
 
-    pub const NAMES: [&'static str; 4] = ["types", "server", "client", "tests"];
+    pub const NAMES: [&'static str; 5] = ["types", "server", "client", "tests", "proptest"];
 
     /// Parses a comma list such as `types,client`.
     pub fn parse(list: &str) -> Result<Parts, String> {
@@ -37,6 +41,7 @@ impl Parts {
                 "server" => parts.server = true,
                 "client" => parts.client = true,
                 "tests" => parts.tests = true,
+                "proptest" => parts.proptest = true,
                 other => {
                     return Err(format!(
                         "unknown part `{other}`; expected a comma list of {}",

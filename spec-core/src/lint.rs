@@ -6,7 +6,9 @@
 //! - `unused-component`: a component of the root document no `$ref` (or discriminator mapping)
 //!   reaches;
 //! - `example-mismatch`: an example (schema, parameter or media type) that does not fit its own
-//!   schema: the spec contradicts itself, and generated tests built from it would fail.
+//!   schema: the spec contradicts itself, and generated tests built from it would fail;
+//! - `unsatisfiable`: a schema no finite value satisfies (it requires a non-nullable member of its
+//!   own type, directly or around a cycle): no request or response can carry it.
 
 use serde_json::Value;
 
@@ -24,7 +26,74 @@ pub fn lint(ir: &Ir, loaded: &Loaded) -> Diagnostics {
         unused_components(loaded, &mut diags);
     }
     example_mismatches(ir, &mut diags);
+    unsatisfiable(ir, &mut diags);
     diags
+}
+
+fn unsatisfiable(ir: &Ir, diags: &mut Diagnostics) {
+    let known = inhabited(ir);
+    for (def, _) in ir.types.iter().zip(&known).filter(|(_, ok)| !**ok) {
+        let members: Vec<String> = match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter(|f| f.required && !f.nullable && !satisfiable(&known, &f.ty))
+                .map(|f| format!("`{}`", f.json_name))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let why = if members.is_empty() {
+            "every alternative refers back to it".to_owned()
+        } else {
+            format!("its required member {} refers back to it and is not nullable", members.join(", "))
+        };
+        diags.push(Diagnostic::warning(
+            "unsatisfiable",
+            def.origin.clone(),
+            format!("no finite value satisfies `{}`: {why}; make the member optional or nullable", def.name),
+        ));
+    }
+}
+
+/// Per named type, whether some finite JSON value satisfies it. A struct that requires a
+/// non-nullable member of its own type (directly or around a cycle) admits none, and neither does
+/// whatever requires it; found as the least fixpoint of "has a value".
+pub fn inhabited(ir: &Ir) -> Vec<bool> {
+    let mut known = vec![false; ir.types.len()];
+    loop {
+        let mut changed = false;
+        for (index, def) in ir.types.iter().enumerate() {
+            if known[index] {
+                continue;
+            }
+            let has_value = match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().filter(|f| f.required && !f.nullable).all(|f| satisfiable(&known, &f.ty))
+                }
+                TypeKind::Enum(_) => true,
+                TypeKind::Union(u) => u.variants.is_empty() || u.variants.iter().any(|v| satisfiable(&known, &v.ty)),
+                TypeKind::Newtype(n) => satisfiable(&known, &n.inner),
+                TypeKind::Alias(t) => satisfiable(&known, t),
+            };
+            if has_value {
+                known[index] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return known;
+        }
+    }
+}
+
+/// Whether a value of `ty` exists, given which named types have one (an empty list or map and
+/// `null` always do).
+pub fn satisfiable(known: &[bool], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => known.get(id.0).copied().unwrap_or(true),
+        TypeRef::Tuple(items) => items.iter().all(|item| satisfiable(known, item)),
+        _ => true,
+    }
 }
 
 fn missing_operation_ids(ir: &Ir, diags: &mut Diagnostics) {

@@ -180,13 +180,16 @@ fn credentials(ir: &Ir, op: &spec_core::ir::Operation) -> String {
 fn generated_servers_answer_real_http_as_the_contract_says() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-crates");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/servers");
-    let options =
-        Options { parts: Parts { types: true, server: true, client: true, tests: true }, ..Options::default() };
+    let parts = Parts { types: true, server: true, client: true, tests: true, proptest: false };
+    let with_properties = Parts { proptest: true, ..parts };
     let mut members = Vec::new();
     let mut expected_tests = 0;
     let mut expected_ignored = 0;
     for (name, spec, test_file) in SERVERS {
         let spec = spec_gen_tests::spec_path(spec);
+        // The mutated crates also get the property tests (and their mutation check).
+        let parts = if MUTATED.contains(name) { with_properties } else { parts };
+        let options = Options { parts, ..Options::default() };
         let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
             .unwrap_or_else(|failure| panic!("{}", failure.render(&spec)));
         let dir = root.join(name);
@@ -221,8 +224,12 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
             None if MUTATED.contains(name) => format!("{dev}axum = \"0.8\"\n"),
             None => dev.to_owned(),
         };
-        // The generated contract tests: one per operation, run against the mock.
+        // The generated contract tests: one per operation, run against the mock; with properties,
+        // one round trip per type too.
         expected_tests += generated.ir.operations.iter().filter(|o| !o.webhook).count();
+        if parts.proptest {
+            expected_tests += generated.ir.types.len();
+        }
         if MUTATED.contains(name) {
             let mutations =
                 std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/contract/mutations.rs"))

@@ -114,3 +114,24 @@ fn petstore_operations_and_client() {
         insta::assert_snapshot!("petstore_contract.rs", contract);
     });
 }
+
+/// `--with proptest` on the bundled petstore: the `strategies` module (one call into the runtime
+/// per type and request, a `check_<op>` per operation) and the `property_tests` that use it. The
+/// schema table gains a proptest generator beside each pattern.
+#[test]
+fn petstore_strategies_and_property_tests() {
+    let options = spec_codegen::Options {
+        parts: spec_codegen::Parts { proptest: true, ..Default::default() }.completed(),
+        ..Default::default()
+    };
+    let spec = spec_gen_tests::workspace_root().join("examples/petstore.yaml");
+    let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
+        .unwrap_or_else(|f| panic!("{}", f.render(&spec)));
+    let code = &generated.output.code;
+    let from = code.find("\n/// proptest strategies of").expect("no strategies module in the output");
+    assert!(code.contains(".generated(Some("), "patterns carry proptest generators");
+    assert!(generated.output.dependencies.iter().any(|d| d.name == "proptest"), "proptest is a dependency");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("petstore_property.rs", &code[from..]));
+}

@@ -21,18 +21,12 @@ const PLACEHOLDER: &str = "contract-check";
 impl HttpGen<'_> {
     /// The `contract` module and the tests that run it against the mock.
     pub(super) fn contract_module(&mut self, ops: &[Op]) -> TokenStream {
-        let mut seen_routes: Vec<(Method, &str)> = Vec::new();
         let mut checks = Vec::new();
         let mut calls = Vec::new();
         let mut tests = Vec::new();
         let mut check_names: Vec<String> = Vec::new();
-        for o in ops {
+        for (o, shadowed) in ops.iter().zip(shadowed(ops)) {
             let op = o.op;
-            // A `#fragment` some specs use to tell operations apart is never sent: the server routes
-            // such a request to the first of them.
-            let route = (op.method, op.path.split('#').next().unwrap_or(""));
-            let shadowed = seen_routes.contains(&route);
-            seen_routes.push(route);
             let label = op.operation_id.clone().unwrap_or_else(|| op.name.clone());
             let name = op.name.trim_start_matches("r#");
             // `check__2fa` is not snake case.
@@ -60,6 +54,7 @@ impl HttpGen<'_> {
         let placeholders = self.placeholder_credentials();
         let examples = self.example_tests();
         let constraints = self.constraint_tests();
+        let properties = if self.proptest { self.property_modules(ops) } else { TokenStream::new() };
         let title = format!(
             " Contract checks of {}: whether a router keeps the spec's contract, over loopback HTTP.",
             self.typer.ir.title.replace('\n', " ")
@@ -88,7 +83,7 @@ impl HttpGen<'_> {
                 impl Checks {
                     /// Checks of every operation of `router`, sending a placeholder for every credential.
                     pub fn new(router: ::axum::Router) -> Self {
-                        Checks { router, credentials: #placeholders, success: false, only: ::std::option::Option::None }
+                        Checks { router, credentials: placeholder_credentials(), success: false, only: ::std::option::Option::None }
                     }
 
                     /// The credentials to send (a real server needs real ones).
@@ -142,6 +137,11 @@ impl HttpGen<'_> {
                     }
                 }
 
+                /// Every credential the spec names, set to a placeholder: what the generated mock accepts.
+                pub fn placeholder_credentials() -> Credentials {
+                    #placeholders
+                }
+
                 /// Runs every operation's checks against `router` (see [`Checks`] for options).
                 pub async fn check(router: ::axum::Router) -> Report {
                     Checks::new(router).run().await
@@ -158,6 +158,7 @@ impl HttpGen<'_> {
 
             #examples
             #constraints
+            #properties
         }
     }
 
@@ -297,32 +298,11 @@ impl HttpGen<'_> {
                 }
             }
         };
-        if shadowed {
-            return skip("an earlier operation has the same method and path (the `#fragment` is never sent)");
-        }
-        if self.unsendable(op) {
-            return skip("every requirement set needs two credentials in the one Authorization header");
-        }
-        if o.variants.is_empty() {
-            return skip("the operation declares no response, so no answer can keep its contract");
-        }
-        // A 1xx status is never a final response: a server cannot answer with one.
-        let informational = |status: &StatusSpec| match status {
-            StatusSpec::Code(code) => *code < 200,
-            StatusSpec::Range(digit) => *digit == 1,
-            StatusSpec::Default => false,
-        };
-        if o.variants.iter().all(|v| informational(&v.status)) {
-            return skip("the operation declares only informational (1xx) responses, which are never final");
+        if let Some(reason) = self.unchecked(o, shadowed) {
+            return skip(reason);
         }
         let method = method_name(o);
-        // Success is expected only where the operation declares a success response.
-        let declares_success = o.variants.iter().any(|v| match v.status {
-            StatusSpec::Code(code) => code < 400,
-            StatusSpec::Range(digit) => digit < 4,
-            StatusSpec::Default => false,
-        });
-        let success = if declares_success { quote!(success) } else { quote!(false) };
+        let success = if declares_success(o) { quote!(success) } else { quote!(false) };
         let Some(request) = &o.request else {
             return quote! {
                 async fn #check_fn(client: &Client, report: &mut Report, success: bool) {
@@ -385,6 +365,29 @@ impl HttpGen<'_> {
         }
     }
 
+    /// Why an operation cannot be checked over HTTP, if it cannot.
+    pub(super) fn unchecked(&self, o: &Op, shadowed: bool) -> Option<&'static str> {
+        if shadowed {
+            return Some("an earlier operation has the same method and path (the `#fragment` is never sent)");
+        }
+        if self.unsendable(o.op) {
+            return Some("every requirement set needs two credentials in the one Authorization header");
+        }
+        if o.variants.is_empty() {
+            return Some("the operation declares no response, so no answer can keep its contract");
+        }
+        // A 1xx status is never a final response: a server cannot answer with one.
+        let informational = |status: &StatusSpec| match status {
+            StatusSpec::Code(code) => *code < 200,
+            StatusSpec::Range(digit) => *digit == 1,
+            StatusSpec::Default => false,
+        };
+        if o.variants.iter().all(|v| informational(&v.status)) {
+            return Some("the operation declares only informational (1xx) responses, which are never final");
+        }
+        None
+    }
+
     /// Whether every requirement set of `op` needs two credentials in the `Authorization` header
     /// (the client cannot send any of them).
     fn unsendable(&self, op: &Operation) -> bool {
@@ -411,6 +414,29 @@ impl HttpGen<'_> {
         });
         quote!(Credentials { #(#fields)* ..Credentials::default() })
     }
+}
+
+/// Per operation, whether an earlier one has its method and path: a `#fragment` some specs use
+/// to tell operations apart is never sent, so the server routes such a request to the first.
+pub(super) fn shadowed(ops: &[Op]) -> Vec<bool> {
+    let mut seen: Vec<(Method, &str)> = Vec::new();
+    ops.iter()
+        .map(|o| {
+            let route = (o.op.method, o.op.path.split('#').next().unwrap_or(""));
+            let shadowed = seen.contains(&route);
+            seen.push(route);
+            shadowed
+        })
+        .collect()
+}
+
+/// Whether the operation declares a success (2xx or 3xx) response: only then is one expected.
+pub(super) fn declares_success(o: &Op) -> bool {
+    o.variants.iter().any(|v| match v.status {
+        StatusSpec::Code(code) => code < 400,
+        StatusSpec::Range(digit) => digit < 4,
+        StatusSpec::Default => false,
+    })
 }
 
 /// The part of an example the generated types keep: members a schema neither names nor denies
@@ -467,7 +493,7 @@ fn modeled(ir: &Ir, ty: &TypeRef, value: &Value, depth: usize) -> Value {
 
 /// `name` as an identifier, with a number added when an earlier one of `taken` is the same (two
 /// spec names can meet once made snake case and trimmed of leading underscores).
-fn unique(taken: &mut Vec<String>, name: String) -> proc_macro2::Ident {
+pub(super) fn unique(taken: &mut Vec<String>, name: String) -> proc_macro2::Ident {
     let name = if taken.contains(&name) { format!("{name}_{}", taken.len()) } else { name };
     taken.push(name.clone());
     format_ident!("{name}")
@@ -479,6 +505,6 @@ fn is_json(media: &str) -> bool {
 }
 
 /// `GET /pets/{petId}`.
-fn route_text(op: &Operation) -> String {
+pub(super) fn route_text(op: &Operation) -> String {
     format!("{} {}", op.method.as_str().to_uppercase(), op.path)
 }

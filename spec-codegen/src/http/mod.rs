@@ -13,6 +13,7 @@ mod contract;
 mod mock;
 mod nodes;
 mod pattern_sample;
+mod property;
 mod responses;
 mod routes;
 mod scaffold;
@@ -41,6 +42,7 @@ pub const RUNTIME_HTTP: &str = include_str!("../../runtime/http.rs");
 pub const RUNTIME_SERVER: &str = include_str!("../../runtime/server.rs");
 pub const RUNTIME_CLIENT: &str = include_str!("../../runtime/client.rs");
 pub const RUNTIME_CONTRACT: &str = include_str!("../../runtime/contract.rs");
+pub const RUNTIME_STRATEGY: &str = include_str!("../../runtime/strategy.rs");
 
 pub struct HttpGen<'a> {
     typer: Typer<'a>,
@@ -53,6 +55,8 @@ pub struct HttpGen<'a> {
     types: Scope,
     /// The enum of each operation (by name) whose body has several media types.
     body_enums: HashMap<String, Ident>,
+    /// Whether strategies and property tests are generated (`--with proptest`).
+    proptest: bool,
     pub diags: Diagnostics,
 }
 
@@ -101,7 +105,7 @@ impl<'a> HttpGen<'a> {
             typer: typer.for_child_module(),
             trait_override: options.server_trait.clone(),
             sources,
-            nodes: NodeTable::new(typer.ir),
+            nodes: NodeTable::new(typer.ir, options.parts.proptest),
             types: Scope::with_reserved([
                 "Scheme",
                 "Mock",
@@ -119,6 +123,7 @@ impl<'a> HttpGen<'a> {
                 "SERVERS",
             ]),
             body_enums: HashMap::new(),
+            proptest: options.parts.proptest,
             diags: Diagnostics::default(),
         }
     }
@@ -524,6 +529,10 @@ pub fn runtime_module(parts: &Parts) -> TokenStream {
         let contract = source(RUNTIME_CONTRACT);
         quote!(pub mod contract { #contract })
     });
+    let strategy = parts.proptest.then(|| {
+        let strategy = source(RUNTIME_STRATEGY);
+        quote!(pub mod strategy { #strategy })
+    });
     quote! {
         /// What generated servers and clients share: schema validation and the HTTP plumbing.
         #[allow(dead_code, clippy::all)]
@@ -533,6 +542,7 @@ pub fn runtime_module(parts: &Parts) -> TokenStream {
             #server
             #client
             #contract
+            #strategy
         }
     }
 }

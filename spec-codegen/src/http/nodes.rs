@@ -19,13 +19,16 @@ pub struct NodeTable<'a> {
     by_ref: HashMap<TypeRef, u32>,
     checks: Vec<TokenStream>,
     patterns: Vec<TokenStream>,
+    /// Whether patterns carry a generator for proptest (`--with proptest`).
+    generators: bool,
 }
 
 impl<'a> NodeTable<'a> {
-    pub fn new(ir: &'a Ir) -> Self {
+    pub fn new(ir: &'a Ir, generators: bool) -> Self {
         // Check set 0 is empty: aliases point at their target through it.
         NodeTable {
             ir,
+            generators,
             nodes: Vec::new(),
             by_ref: HashMap::new(),
             checks: vec![quote!(rt::Checks {
@@ -158,7 +161,11 @@ impl<'a> NodeTable<'a> {
                     Some(text) => quote!(::std::option::Option::Some(#text)),
                     None => quote!(::std::option::Option::None),
                 };
-                self.patterns.push(quote!(rt::Pattern::sampled(#p, #flags, #sample)));
+                let generator = self.generators.then(|| super::pattern_sample::generator(p, flags));
+                self.patterns.push(match generator {
+                    Some(Some(text)) => quote!(rt::Pattern::sampled(#p, #flags, #sample).generated(Some(#text))),
+                    _ => quote!(rt::Pattern::sampled(#p, #flags, #sample)),
+                });
                 quote!(Some(#index))
             }
             None => quote!(None),

@@ -4,7 +4,7 @@
 //! still validates every sample (with the ECMA engine), so a pattern this reads differently only
 //! loses its sample.
 
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 /// Characters a sample prefers when a class offers them, so that samples read like data.
 const PREFERRED: [char; 4] = ['a', 'A', '0', '-'];
@@ -23,6 +23,48 @@ pub fn sample(pattern: &str, flags: &str) -> Option<String> {
         .ok()?;
     let mut out = String::new();
     write(&hir, &mut out).then_some(out)
+}
+
+/// `pattern` rewritten for proptest's string generator (which reads the `regex` crate's syntax
+/// and refuses anchors): anchors and other assertions dropped, and every class that offers
+/// printable ASCII cut down to it (`\d`, `\w`, `.` and `[^@]` are Unicode-wide in that syntax, but
+/// ASCII, or mostly so, for the ECMA engine that validates). A string it generates can still miss
+/// the pattern (`a^b`): property tests keep only values that validate.
+pub fn generator(pattern: &str, flags: &str) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(flags.contains('i'))
+        .dot_matches_new_line(flags.contains('s'))
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let text = for_generator(hir).to_string();
+    // What proptest will parse must parse.
+    regex_syntax::ParserBuilder::new().build().parse(&text).ok()?;
+    Some(text)
+}
+
+fn for_generator(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut printable = ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]);
+            printable.intersect(&class);
+            Hir::class(Class::Unicode(if printable.ranges().is_empty() { class } else { printable }))
+        }
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(for_generator(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(for_generator(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(items) => Hir::concat(items.into_iter().map(for_generator).collect()),
+        HirKind::Alternation(branches) => Hir::alternation(branches.into_iter().map(for_generator).collect()),
+        HirKind::Class(bytes) => Hir::class(bytes),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Empty => Hir::empty(),
+    }
 }
 
 /// Appends the shortest match of `hir` (first alternatives, fewest repetitions); false when it
@@ -98,5 +140,21 @@ mod tests {
         assert_eq!(sample("^abc$", "i").as_deref(), Some("abc"));
         assert_eq!(sample(r"(?=a)a", ""), None, "lookaround is not read");
         assert_eq!(sample("a{5000}", ""), None, "too long");
+    }
+
+    #[test]
+    fn generators_drop_anchors_and_keep_to_printable_ascii() {
+        use super::generator;
+        // Compared as syntax trees: the printed form groups more than needed.
+        let tree = |p: &str| regex_syntax::ParserBuilder::new().build().parse(p).unwrap();
+        let same = |pattern: &str, expected: &str| {
+            let generated = generator(pattern, "").unwrap_or_else(|| panic!("no generator for {pattern}"));
+            assert_eq!(tree(&generated), tree(expected), "{pattern} gave {generated}");
+        };
+        same(r"^\d{3}$", "[0-9]{3}");
+        same(r"^[^@]+@x$", "[ -?A-~]+@x");
+        same(r"^\w+$", "[0-9A-Z_a-z]+");
+        same(r"^[а-я]+$", "[а-я]+"); // a class without ASCII stays
+        assert_eq!(generator(r"(?=a)a", ""), None, "lookaround is not read");
     }
 }
