@@ -90,13 +90,7 @@ fn formats_mapped() {
 /// verbatim and tested on their own, so they are left out.
 #[test]
 fn petstore_operations_and_client() {
-    let options = spec_codegen::Options {
-        parts: spec_codegen::Parts { tests: true, ..Default::default() }.completed(),
-        ..Default::default()
-    };
-    let spec = spec_gen_tests::workspace_root().join("examples/petstore.yaml");
-    let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
-        .unwrap_or_else(|f| panic!("{}", f.render(&spec)));
+    let generated = bundled_petstore(spec_codegen::Parts { tests: true, ..Default::default() });
     let code = &generated.output.code;
     let module = |start: &str, end: &str| -> String {
         let from = code.find(start).unwrap_or_else(|| panic!("no `{start}` in the output"));
@@ -120,13 +114,7 @@ fn petstore_operations_and_client() {
 /// schema table gains a proptest generator beside each pattern.
 #[test]
 fn petstore_strategies_and_property_tests() {
-    let options = spec_codegen::Options {
-        parts: spec_codegen::Parts { proptest: true, ..Default::default() }.completed(),
-        ..Default::default()
-    };
-    let spec = spec_gen_tests::workspace_root().join("examples/petstore.yaml");
-    let generated = spec_codegen::pipeline::run(&spec, &options, Default::default())
-        .unwrap_or_else(|f| panic!("{}", f.render(&spec)));
+    let generated = bundled_petstore(spec_codegen::Parts { proptest: true, ..Default::default() });
     let code = &generated.output.code;
     let from = code.find("\n/// proptest strategies of").expect("no strategies module in the output");
     assert!(code.contains(".generated(Some("), "patterns carry proptest generators");
@@ -134,4 +122,11 @@ fn petstore_strategies_and_property_tests() {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("petstore_property.rs", &code[from..]));
+}
+
+/// The bundled petstore generated with `parts` (and the parts they need).
+fn bundled_petstore(parts: spec_codegen::Parts) -> spec_codegen::pipeline::Generated {
+    let options = spec_codegen::Options { parts: parts.completed(), ..Default::default() };
+    let spec = spec_gen_tests::workspace_root().join("examples/petstore.yaml");
+    spec_codegen::pipeline::run(&spec, &options, Default::default()).unwrap_or_else(|f| panic!("{}", f.render(&spec)))
 }

@@ -15,12 +15,7 @@ const MAX_SAMPLE: usize = 1_024;
 /// when the pattern uses syntax the parser does not read (lookaround, backreferences) or the
 /// shortest match is too long.
 pub fn sample(pattern: &str, flags: &str) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(flags.contains('i'))
-        .dot_matches_new_line(flags.contains('s'))
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse(pattern, flags)?;
     let mut out = String::new();
     write(&hir, &mut out).then_some(out)
 }
@@ -31,16 +26,21 @@ pub fn sample(pattern: &str, flags: &str) -> Option<String> {
 /// ASCII, or mostly so, for the ECMA engine that validates). A string it generates can still miss
 /// the pattern (`a^b`): property tests keep only values that validate.
 pub fn generator(pattern: &str, flags: &str) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(flags.contains('i'))
-        .dot_matches_new_line(flags.contains('s'))
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse(pattern, flags)?;
     let text = for_generator(hir).to_string();
     // What proptest will parse must parse.
     regex_syntax::ParserBuilder::new().build().parse(&text).ok()?;
     Some(text)
+}
+
+/// The syntax tree of an ECMA pattern with its `i` and `s` flags, where the regex syntax reads it.
+fn parse(pattern: &str, flags: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(flags.contains('i'))
+        .dot_matches_new_line(flags.contains('s'))
+        .build()
+        .parse(pattern)
+        .ok()
 }
 
 fn for_generator(hir: Hir) -> Hir {
