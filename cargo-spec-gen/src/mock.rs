@@ -10,7 +10,7 @@ use spec_codegen::{Options, Parts, deps};
 const TOKIO: deps::Dependency = deps::Dependency {
     name: "tokio",
     version: "=1.54.1",
-    features: &["rt-multi-thread", "net", "macros"],
+    features: &["rt-multi-thread", "net"],
     default_features: true,
 };
 
@@ -18,8 +18,20 @@ const MAIN: &str = r#"//! Serves the generated mock; written by `cargo spec-gen 
 
 use {crate} as api;
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // Deeply nested schemas recurse deeply (synthesis, validation, serde): worker threads get
+    // 64 MiB stacks, not tokio's 2 MiB.
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(64 << 20).build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(e) => {
+            eprintln!("error: cannot start the tokio runtime: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn serve() {
     let port: u16 = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(8080);
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,

@@ -23,11 +23,14 @@ use super::schema::{
     StringFormat, Struct,
 };
 
-/// Where a value is sent: parameters get text every HTTP place carries unchanged (no spaces or
-/// control characters a header would trim or refuse, nothing empty a path cannot hold).
+/// Where a value is sent. Parameters get text every HTTP place carries unchanged (no spaces or
+/// control characters a header would trim or refuse, nothing empty, `.` or `..` a path cannot
+/// hold); parameters and form bodies (urlencoded, multipart) get no empty list or object at their
+/// top, which those encodings cannot spell (it would go missing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     Body,
+    Form,
     Parameter,
 }
 
@@ -340,7 +343,12 @@ impl Draw {
     fn list(&mut self, item: NodeId, checks: &[&Checks], depth: usize) -> BoxedStrategy<Value> {
         let min = checks.iter().filter_map(|c| c.min_items).max().unwrap_or(0);
         // An empty list has no spelling in most parameter styles (a required one would go missing).
-        let min = if self.place == Place::Parameter && depth == 0 { min.max(1) } else { min };
+        let top = match self.place {
+            Place::Body => false,
+            Place::Form => depth <= 1,
+            Place::Parameter => depth == 0,
+        };
+        let min = if top { min.max(1) } else { min };
         let max = checks.iter().filter_map(|c| c.max_items).min().unwrap_or(u64::MAX).min(min + EXTRA_ITEMS);
         if max < min || min > 4_096 {
             return Just(Value::Array(Vec::new())).boxed();
@@ -372,7 +380,8 @@ impl Draw {
             let length = s.chars().count() as u64;
             length >= min
                 && max.is_none_or(|max| length <= max)
-                && (place == Place::Body || (!s.is_empty() && s.chars().all(|c| c.is_ascii_graphic())))
+                && (place != Place::Parameter
+                    || (!s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_graphic())))
         };
         let text: BoxedStrategy<String> = if let Some(pattern) = pattern {
             let mut branches: Vec<(u32, BoxedStrategy<String>)> = Vec::new();
@@ -399,7 +408,9 @@ impl Draw {
                         return synthesized;
                     }
                     let chars = match place {
-                        Place::Body => Union::new_weighted(vec![(8, readable()), (1, ::proptest::char::any().boxed())]).boxed(),
+                        Place::Body | Place::Form => {
+                            Union::new_weighted(vec![(8, readable()), (1, ::proptest::char::any().boxed())]).boxed()
+                        }
                         Place::Parameter => unreserved(),
                     };
                     vec(chars, floor as usize..=top as usize).prop_map(|chars| chars.into_iter().collect()).boxed()

@@ -170,7 +170,11 @@ impl HttpGen<'_> {
                 }
                 None => read,
             };
-            let draw = quote!(rt_strategy::values(&SCHEMA, #node, rt_strategy::Place::Body));
+            let place = match c.kind {
+                MediaKind::Form | MediaKind::Multipart => quote!(rt_strategy::Place::Form),
+                _ => quote!(rt_strategy::Place::Body),
+            };
+            let draw = quote!(rt_strategy::values(&SCHEMA, #node, #place));
             push(quote!(#field), !body.required, draw, read);
         }
         let doc = format!(" Requests of `{}` whose every input its schema accepts.", route_text(op));
