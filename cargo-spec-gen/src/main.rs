@@ -107,6 +107,10 @@ struct MockArgs {
     /// The port to listen on (0: any free port, printed at start).
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Accept only this credential (repeatable): an api key or bearer token as sent, basic
+    /// credentials as `user:password`. Without it any credential present is accepted.
+    #[arg(long = "accept", value_name = "CREDENTIAL")]
+    accept: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -182,7 +186,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate(args),
         Command::Check(args) => check(args),
         Command::Scaffold(args) => scaffold(args),
-        Command::Mock(args) => mock::run(&args.spec, args.port),
+        Command::Mock(args) => mock::run(&args.spec, args.port, &args.accept),
         Command::Coverage(args) => coverage(args),
         Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }

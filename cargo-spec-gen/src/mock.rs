@@ -33,6 +33,14 @@ fn main() {
 
 async fn serve() {
     let port: u16 = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(8080);
+    // `mock PORT [CREDENTIAL...]`: with credentials, only those are accepted. They live as long
+    // as the process, as the mock needs.
+    let accepted: Vec<&'static str> = std::env::args().skip(2).map(|a| &*Box::leak(a.into_boxed_str())).collect();
+    let mock = if accepted.is_empty() {
+        api::server::Mock::new()
+    } else {
+        api::server::Mock::new().accepting(Box::leak(accepted.into_boxed_slice()))
+    };
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -42,14 +50,14 @@ async fn serve() {
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     eprintln!("spec-gen mock: serving on http://{addr} (Ctrl-C stops it)");
-    if let Err(e) = axum::serve(listener, api::server::router(api::server::Mock::new())).await {
+    if let Err(e) = axum::serve(listener, api::server::router(mock)).await {
         eprintln!("error: the mock server stopped: {e}");
         std::process::exit(1);
     }
 }
 "#;
 
-pub fn run(spec: &Path, port: u16) -> ExitCode {
+pub fn run(spec: &Path, port: u16, accept: &[String]) -> ExitCode {
     let options = Options { parts: Parts { types: true, server: true, ..Parts::default() }, ..Options::default() };
     let run = match pipeline::run(spec, &options, Deny::default()) {
         Ok(run) => run,
@@ -112,7 +120,7 @@ pub fn run(spec: &Path, port: u16) -> ExitCode {
         eprintln!("error: cannot copy `{}` to `{}`: {e}", built.display(), binary.display());
         return ExitCode::from(1);
     }
-    serve(Command::new(&binary).arg(port.to_string()))
+    serve(Command::new(&binary).arg(port.to_string()).args(accept))
 }
 
 /// Runs the mock in place of this process (Unix), so stopping `cargo spec-gen mock` stops the

@@ -551,6 +551,20 @@ pub enum Credential {
     Unverifiable,
 }
 
+impl Credential {
+    /// Whether the credential is one of `accepted`: an api key or bearer token as sent, basic
+    /// credentials as `user:password`. Schemes HTTP cannot show are accepted.
+    pub fn is_one_of(&self, accepted: &[&str]) -> bool {
+        match self {
+            Credential::ApiKey(secret) | Credential::Bearer(secret) => accepted.contains(&secret.as_str()),
+            Credential::Basic { username, password } => {
+                accepted.iter().any(|a| a.split_once(':') == Some((username.as_str(), password.as_str())))
+            }
+            Credential::Unverifiable => true,
+        }
+    }
+}
+
 /// A credential presented for a scheme, and the scopes the operation requires of it.
 #[derive(Debug, Clone)]
 pub struct Presented<S> {

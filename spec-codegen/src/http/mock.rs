@@ -14,15 +14,27 @@ pub fn mock(trait_name: &Ident, ops: &[Op], secured: bool) -> TokenStream {
         quote! {
             type Claims = ::std::vec::Vec<Presented<Scheme>>;
 
-            /// Accepts any credential that is present; the operation receives what was presented.
+            /// Accepts any credential that is present, or, after [`Mock::accepting`], only the
+            /// listed ones; the operation receives what was presented.
             async fn authenticate(
                 &self,
                 presented: ::std::vec::Vec<Presented<Scheme>>,
             ) -> ::std::result::Result<Self::Claims, AuthError> {
-                ::std::result::Result::Ok(presented)
+                match self.accepted {
+                    ::std::option::Option::Some(accepted)
+                        if !presented.iter().all(|p| p.credential.is_one_of(accepted)) =>
+                    {
+                        ::std::result::Result::Err(AuthError::Unauthorized(
+                            "the credential is not one this mock was started with".to_owned(),
+                        ))
+                    }
+                    _ => ::std::result::Result::Ok(presented),
+                }
             }
         }
     });
+    // Only `authenticate` reads the accepted credentials, and specs without security have none.
+    let allow_unread = (!secured).then(|| quote!(#[allow(dead_code)]));
     quote! {
         /// Answers every operation with the spec's example of its first success response, or data
         /// synthesized from that response's schema. Serve it to get a live server from the spec alone;
@@ -30,18 +42,26 @@ pub fn mock(trait_name: &Ident, ops: &[Op], secured: bool) -> TokenStream {
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct Mock {
             prefer: ::std::option::Option<u16>,
+            #allow_unread
+            accepted: ::std::option::Option<&'static [&'static str]>,
         }
 
         impl Mock {
             /// Answers success responses first.
             pub fn new() -> Self {
-                Mock { prefer: ::std::option::Option::None }
+                Mock { prefer: ::std::option::Option::None, accepted: ::std::option::Option::None }
             }
 
             /// Answers with the response declared for `status` (exactly, by its range, or as
             /// `default`) where the operation has one; otherwise as [`Mock::new`].
             pub fn answering(status: u16) -> Self {
-                Mock { prefer: ::std::option::Option::Some(status) }
+                Mock { prefer: ::std::option::Option::Some(status), accepted: ::std::option::Option::None }
+            }
+
+            /// Accepts only these credentials (an api key or bearer token as sent, basic
+            /// credentials as `user:password`); any other is answered 401, as a real server would.
+            pub fn accepting(self, credentials: &'static [&'static str]) -> Self {
+                Mock { accepted: ::std::option::Option::Some(credentials), ..self }
             }
         }
 
