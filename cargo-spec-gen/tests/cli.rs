@@ -239,10 +239,11 @@ fn validate_lints_the_spec() {
         .collect();
     let expected = [
         ("missing-operation-id", "/paths/~1pets/get", 5),
-        ("unused-component", "/components/schemas/Orphan", 31),
-        ("example-mismatch", "/components/schemas/Pet/example", 30),
+        ("unused-component", "/components/schemas/Orphan", 39),
+        ("example-mismatch", "/components/schemas/Pet/example", 38),
         ("example-mismatch", "/paths/~1pets/get/responses/200/content/application~1json/example", 14),
-        ("unsatisfiable", "/components/schemas/Tree", 33),
+        ("unsatisfiable", "/components/schemas/Tree", 41),
+        ("body-on-bodiless-status", "/paths/~1pets/delete/responses/204/content", 27),
     ];
     for (code, pointer, line) in expected {
         assert!(

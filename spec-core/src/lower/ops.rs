@@ -383,7 +383,19 @@ impl<'s> Lowerer<'s> {
             } else {
                 format!("{hint}Response{}", pascal(status, "Status"))
             };
-            let contents = self.contents(&resp_hint, &origin, resp.get("content"), View::Response);
+            let declared = resp.get("content").filter(|c| c.as_object().is_some_and(|c| !c.is_empty()));
+            let contents = if declared.is_some() && !allows_body(spec) {
+                // AWS specs, among others, give 204s a (usually empty-object) JSON schema. HTTP
+                // sends no body there, so a body type could never be filled: say so, generate none.
+                self.diags.push(Diagnostic::warning(
+                    "body-on-bodiless-status",
+                    origin.child("content"),
+                    format!("a `{status}` response has no body in HTTP (RFC 9110); its declared content is not generated"),
+                ));
+                Vec::new()
+            } else {
+                self.contents(&resp_hint, &origin, resp.get("content"), View::Response)
+            };
             let mut headers = Vec::new();
             if let Some(Value::Object(hs)) = resp.get("headers") {
                 let mut header_names = Scope::default();
@@ -493,6 +505,11 @@ fn parse_status(s: &str) -> Option<StatusSpec> {
         Ok(code) if (100..=599).contains(&code) => Some(StatusSpec::Code(code)),
         _ => None,
     }
+}
+
+/// Whether HTTP lets a response with this status carry content: 1xx, 204, 205 and 304 never do.
+fn allows_body(status: StatusSpec) -> bool {
+    !matches!(status, StatusSpec::Code(100..=199 | 204 | 205 | 304) | StatusSpec::Range(1))
 }
 
 /// `{name}` segments of a path template, in order.
