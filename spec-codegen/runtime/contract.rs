@@ -169,68 +169,9 @@ pub fn round_trip<T: ::serde::Serialize + ::serde::de::DeserializeOwned>(locatio
         Err(e) => return Some(format!("{location}: the example does not serialize back: {e}")),
     };
     let mut pointer = String::new();
-    same(&example, &back, &mut pointer)
+    super::schema::same(&example, &back, &mut pointer)
         .err()
         .map(|what| format!("{location}: the example changes in a round trip at `{pointer}`: {what}; it came back as {back}"))
-}
-
-/// Whether `back` says what `example` says, as JSON data: numbers by value (`10` and `10.0`; at
-/// `f32` precision, which `format: float` has), a
-/// member `null` on one side and absent on the other, members the example leaves out (defaults
-/// filled in), and strings that only differ in how they write one date-time or UUID.
-pub fn same(example: &::serde_json::Value, back: &::serde_json::Value, pointer: &mut String) -> Result<(), String> {
-    use ::serde_json::Value;
-    match (example, back) {
-        // `format: float` is an `f32`: an example with more digits comes back at its precision.
-        (Value::Number(a), Value::Number(b))
-            if a.as_f64() == b.as_f64() || a.as_f64().map(|x| x as f32) == b.as_f64().map(|x| x as f32) =>
-        {
-            Ok(())
-        }
-        (Value::String(a), Value::String(b)) if a == b || same_text(a, b) => Ok(()),
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                same(x, y, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            for (key, x) in a {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                match b.get(key) {
-                    Some(y) => same(x, y, pointer)?,
-                    None if x.is_null() => {}
-                    None => return Err("the member is dropped".into()),
-                }
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        (a, b) if a == b => Ok(()),
-        (a, b) => Err(format!("{a} became {b}")),
-    }
-}
-
-/// One date-time written two ways (`Z` or `+00:00`, trailing zero fractions), or one UUID in two cases.
-fn same_text(a: &str, b: &str) -> bool {
-    fn instant(text: &str) -> String {
-        let text = text.replace("+00:00", "Z").replace('z', "Z").replace('t', "T");
-        match text.split_once('.') {
-            Some((head, tail)) => {
-                let zone = tail.trim_start_matches(|c: char| c.is_ascii_digit());
-                let digits = tail[..tail.len() - zone.len()].trim_end_matches('0');
-                if digits.is_empty() { format!("{head}{zone}") } else { format!("{head}.{digits}{zone}") }
-            }
-            None => text,
-        }
-    }
-    let uuid = |t: &str| t.len() == 36 && t.chars().filter(|c| *c == '-').count() == 4;
-    (uuid(a) && uuid(b) && a.eq_ignore_ascii_case(b)) || (a.contains('T') || a.contains('t')) && instant(a) == instant(b)
 }
 
 /// Whether type `T` accepts exactly what the schema `node` accepts, on values at the edge of each

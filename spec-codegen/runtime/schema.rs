@@ -2209,3 +2209,106 @@ fn date_after(days: usize) -> String {
     }
     format!("{year:04}-{month:02}-{day:02}")
 }
+
+/// Whether `back` says what `example` says, as JSON data: numbers by value (`10` and `10.0`; at
+/// `f32` precision, which `format: float` has), a
+/// member `null` on one side and absent on the other, members the example leaves out (defaults
+/// filled in), and strings that only differ in how they write one date-time or UUID.
+pub fn same(example: &::serde_json::Value, back: &::serde_json::Value, pointer: &mut String) -> Result<(), String> {
+    use ::serde_json::Value;
+    match (example, back) {
+        // `format: float` is an `f32`: an example with more digits comes back at its precision.
+        (Value::Number(a), Value::Number(b))
+            if a.as_f64() == b.as_f64() || a.as_f64().map(|x| x as f32) == b.as_f64().map(|x| x as f32) =>
+        {
+            Ok(())
+        }
+        (Value::String(a), Value::String(b)) if a == b || same_text(a, b) => Ok(()),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                same(x, y, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, x) in a {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                match b.get(key) {
+                    Some(y) => same(x, y, pointer)?,
+                    None if x.is_null() => {}
+                    None => return Err("the member is dropped".into()),
+                }
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        (a, b) if a == b => Ok(()),
+        (a, b) => Err(format!("{a} became {b}")),
+    }
+}
+
+/// One date-time written two ways (any offset, `Z` or `+00:00`, trailing zero fractions: a
+/// `DateTime<Utc>` writes the same instant in UTC), or one UUID in two cases.
+fn same_text(a: &str, b: &str) -> bool {
+    let uuid = |t: &str| t.len() == 36 && t.chars().filter(|c| *c == '-').count() == 4;
+    if uuid(a) && uuid(b) {
+        return a.eq_ignore_ascii_case(b);
+    }
+    matches!((utc_instant(a), utc_instant(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// An RFC 3339 date-time as (seconds since the Unix epoch, nanoseconds), or `None` if `text` is
+/// not one. Leap seconds read as the second before.
+fn utc_instant(text: &str) -> Option<(i64, u32)> {
+    let bytes = text.as_bytes();
+    let digits = |range: ::std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?.min(59));
+    if bytes[13] != b':' || bytes[16] != b':' || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut nanos = 0u32;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let count = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if count == 0 {
+            return None;
+        }
+        let kept = &fraction[..count.min(9)];
+        nanos = kept.parse::<u32>().ok()? * 10u32.pow(9 - kept.len() as u32);
+        rest = &fraction[count..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (h, m) = (rest[1..3].parse::<i64>().ok()?, rest[4..6].parse::<i64>().ok()?);
+            sign * (h * 3600 + m * 60)
+        }
+        _ => return None,
+    };
+    // Days from the civil date (proleptic Gregorian; Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
+}

@@ -75,7 +75,7 @@ where
     let back = ::serde_json::to_value(&typed).map_err(|e| format!("the value does not serialize back: {e}"))?;
     let kept = modeled(schema, node, value, 0);
     let mut pointer = String::new();
-    super::contract::same(&kept, &back, &mut pointer)
+    super::schema::same(&kept, &back, &mut pointer)
         .map_err(|what| format!("the value changes in a round trip at `{pointer}`: {what}; it came back as {back}"))?;
     if let Some(violation) = schema.validate(node, &back).into_iter().next() {
         return Err(format!("the value comes back as one its schema refuses: `{}` {}", violation.pointer, violation.reason));

@@ -7,7 +7,7 @@ mod schema;
 
 use schema::{
     Additional, Checks, Field, IntKind, Node, NodeId, ParamSpec, Pattern, Schema, Shape, StringFormat, Struct, Style,
-    Union, Violation, parse_form, parse_query, parse_single,
+    Union, Violation, parse_form, parse_query, parse_single, same,
 };
 use serde_json::{Value, json};
 
@@ -1215,4 +1215,30 @@ fn coercion_reads_json_text_for_objects_and_arrays() {
     assert_eq!(SCHEMA.coerce(LIST_I64, "[1,2]"), json!([1, 2]));
     assert_eq!(SCHEMA.coerce(PET, "Rex"), json!("Rex"));
     assert_eq!(SCHEMA.coerce(PET, "12"), json!("12"), "a number is not an object");
+}
+
+/// Round trips compare as JSON data: one instant in any offset (a `DateTime<Utc>` writes it in
+/// UTC), fractions with trailing zeros, numbers by value, UUIDs in either case; different
+/// instants, texts and members still differ, with the pointer of the first difference.
+#[test]
+fn same_compares_as_data() {
+    let ok = |a: Value, b: Value| {
+        let mut pointer = String::new();
+        assert_eq!(same(&a, &b, &mut pointer), Ok(()), "{a} vs {b}");
+    };
+    let differs = |a: Value, b: Value, at: &str| {
+        let mut pointer = String::new();
+        assert!(same(&a, &b, &mut pointer).is_err(), "{a} vs {b}");
+        assert_eq!(pointer, at);
+    };
+    ok(json!("2023-07-27T09:41:24.738000-07:00"), json!("2023-07-27T16:41:24.738Z"));
+    ok(json!("2023-07-27T23:30:00+05:30"), json!("2023-07-27T18:00:00Z"));
+    ok(json!("2020-01-01T00:00:00.000Z"), json!("2020-01-01T00:00:00+00:00"));
+    ok(json!("2019-12-31T23:00:00-01:00"), json!("2020-01-01T00:00:00Z"));
+    ok(json!({"n": 10, "id": "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"}), json!({"n": 10.0, "id": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}));
+    differs(json!({"at": "2023-07-27T09:41:24-07:00"}), json!({"at": "2023-07-27T09:41:24Z"}), "/at");
+    differs(json!(["2023-07-27T09:41:24.5Z"]), json!(["2023-07-27T09:41:24.6Z"]), "/0");
+    differs(json!({"a": "x"}), json!({"a": "y"}), "/a");
+    differs(json!({"a": 1}), json!({}), "/a");
+    differs(json!("2023-13-01T00:00:00Z"), json!("2023-13-01T00:00:00+00:00"), "");
 }
