@@ -503,7 +503,24 @@ pub fn parse_single(schema: &Schema, spec: &ParamSpec, raw: &str) -> Result<Valu
 pub fn parse_query(schema: &Schema, spec: &ParamSpec, pairs: &[(String, String)]) -> Result<Option<Value>, String> {
     let name = spec.name;
     let node = spec.node;
-    let first = pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let shape = schema.shape(node);
+    // Only exploded arrays and objects spread over several pairs. A single-valued parameter given
+    // twice is refused: which value the caller meant is a guess, and proxies and servers that
+    // guess differently let a request mean two things.
+    let spread = !spec.json
+        && match shape {
+            Shape::Scalar => false,
+            Shape::Array => spec.explode || spec.style == Style::DeepObject,
+            Shape::Object => {
+                spec.style == Style::DeepObject
+                    || (spec.explode && !matches!(spec.style, Style::SpaceDelimited | Style::PipeDelimited))
+            }
+        };
+    let mut given = pairs.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let first = given.next();
+    if !spread && given.next().is_some() {
+        return Err("is given more than once; it takes one value".to_owned());
+    }
     if spec.json {
         return match first {
             None => Ok(None),
@@ -515,9 +532,9 @@ pub fn parse_query(schema: &Schema, spec: &ParamSpec, pairs: &[(String, String)]
         Style::PipeDelimited => '|',
         _ => ',',
     };
-    match schema.shape(node) {
+    match shape {
         Shape::Scalar => Ok(first.map(|raw| schema.coerce(node, raw))),
-        Shape::Array if spec.explode || spec.style == Style::DeepObject => {
+        Shape::Array if spread => {
             // `id=1&id=2`; `id[]=1&id[]=2` is accepted as a courtesy to PHP-style clients.
             let bracketed = format!("{name}[]");
             let items: Vec<&str> = pairs

@@ -27,6 +27,44 @@ impl Default for Config {
     }
 }
 
+/// Why a request body could not be read.
+enum BodyError {
+    /// Longer than the limit: declared so (refused before reading) or found so while reading.
+    TooLarge,
+    /// Truncated, malformed chunking, or the connection failed.
+    Broken,
+}
+
+/// The request body, read only up to `limit` bytes. `axum::body::to_bytes` reports a body over
+/// the limit and a broken one with the same error type; the answers differ (413 and 400).
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    use ::axum::body::HttpBody as _;
+    if body.size_hint().lower() > limit as u64 {
+        return Err(BodyError::TooLarge);
+    }
+    // Most bodies arrive in one frame, which is kept as it is; later frames are appended.
+    let (mut first, mut rest): (Option<Bytes>, Vec<u8>) = (None, Vec::new());
+    let mut length = 0;
+    while let Some(frame) = ::std::future::poll_fn(|cx| ::std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(frame) = frame else { return Err(BodyError::Broken) };
+        let Ok(data) = frame.into_data() else { continue };
+        length += data.len();
+        if length > limit {
+            return Err(BodyError::TooLarge);
+        }
+        match &first {
+            None => first = Some(data),
+            Some(head) => {
+                if rest.is_empty() {
+                    rest.extend_from_slice(head);
+                }
+                rest.extend_from_slice(&data);
+            }
+        }
+    }
+    Ok(if rest.is_empty() { first.unwrap_or_default() } else { Bytes::from(rest) })
+}
+
 /// Where a problem was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -208,11 +246,16 @@ impl Incoming {
             .unwrap_or_default();
         let cookies = cookies(&parts.headers);
         let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = match ::axum::body::to_bytes(body, config.body_limit).await {
+        let body = match read_body(body, config.body_limit).await {
             Ok(bytes) => bytes,
-            Err(_) => {
+            Err(BodyError::TooLarge) => {
                 let detail = format!("the request body is larger than {} bytes", config.body_limit);
                 return Err(problem_response(StatusCode::PAYLOAD_TOO_LARGE, &detail, &[]));
+            }
+            Err(BodyError::Broken) => {
+                // Rarely seen by the client (it broke the body, often by going away).
+                let detail = "the request body ended before its declared length, or is not valid chunked data";
+                return Err(problem_response(StatusCode::BAD_REQUEST, detail, &[]));
             }
         };
         Ok(Incoming {

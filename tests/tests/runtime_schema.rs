@@ -928,7 +928,11 @@ fn query(style: Style, explode: bool, node: NodeId, q: &str) -> Result<Option<Va
 
 #[test]
 fn query_scalars_and_json() {
-    assert_eq!(query(Style::Form, true, I64, "id=5&id=6"), Ok(Some(json!(5))));
+    // A single value given twice is refused, whatever its style; spread values are not.
+    assert_eq!(query(Style::Form, true, I64, "id=5&id=6"), Err("is given more than once; it takes one value".into()));
+    assert!(query(Style::Form, false, LIST_I64, "id=1,2&id=3").is_err());
+    assert!(query(Style::PipeDelimited, false, MAP_I64, "id=R|1&id=G|2").is_err());
+    assert_eq!(query(Style::Form, true, I64, "id=5&x=5&x=6"), Ok(Some(json!(5))));
     assert_eq!(query(Style::Form, false, STR, "x=1&id=a%2Cb"), Ok(Some(json!("a,b"))));
     assert_eq!(query(Style::Form, true, I64, "x=1"), Ok(None));
     assert_eq!(query(Style::Form, true, BOOL, "id=true"), Ok(Some(json!(true))));
@@ -940,6 +944,7 @@ fn query_scalars_and_json() {
     );
     assert_eq!(parse_query(&SCHEMA, &json_spec, &pairs("x=1")), Ok(None));
     assert!(parse_query(&SCHEMA, &json_spec, &pairs("id=nope")).is_err());
+    assert!(parse_query(&SCHEMA, &json_spec, &pairs("id=%7B%7D&id=%7B%7D")).is_err());
 }
 
 #[test]

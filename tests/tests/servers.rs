@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 use spec_codegen::{Options, Parts};
 use spec_core::ir::{Ir, MediaKind, Method, ParamLocation, Primitive, SecurityKind, TypeRef};
 
-/// (crate suffix, spec, test file in fixtures/servers): `oas:` paths are inside the oas-examples package.
+/// (crate suffix, spec, test files in fixtures/servers, `+`-separated): `oas:` paths are inside the
+/// oas-examples package.
 const SERVERS: &[(&str, &str, &str)] = &[
-    ("petstore", "examples/petstore.yaml", "petstore"),
+    // petstore_abuse: hostile requests against the same implementation.
+    ("petstore", "examples/petstore.yaml", "petstore+petstore_abuse"),
     ("server_names", "tests/fixtures/server_names.yaml", "server_names"),
     ("parameters_style", "oas:3.0/yaml/parameters-style.yaml", "parameters_style"),
     ("security", "oas:3.0/yaml/security.yaml", "security"),
@@ -247,8 +249,15 @@ fn generated_servers_answer_real_http_as_the_contract_says() {
         let (examples, count) = example_requests(&generated.ir);
         let names = spec_codegen::http_names(&generated.ir, &generated.loaded.sources, &options);
         let (loopback, loopback_count) = spec_gen_tests::loopback::client_roundtrips(&generated.ir, &names);
-        let tests = std::fs::read_to_string(fixtures.join(format!("{test_file}.rs")))
-            .unwrap_or_else(|_| panic!("fixtures/servers/{test_file}.rs is missing"));
+        // `a+b`: both files, in one test crate (b may use a's implementation).
+        let tests = test_file
+            .split('+')
+            .map(|file| {
+                std::fs::read_to_string(fixtures.join(format!("{file}.rs")))
+                    .unwrap_or_else(|_| panic!("fixtures/servers/{file}.rs is missing"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
         expected_tests += tests.matches("#[tokio::test]").count() + count + loopback_count;
         let tests = format!("{tests}\n{examples}\n{loopback}");
         let helper = std::fs::read_to_string(fixtures.join("helper.rs")).unwrap();
