@@ -148,6 +148,13 @@ struct GenerateArgs {
     /// Name the type of a schema yourself (repeatable), e.g. `Pet=Animal`.
     #[arg(long = "rename", value_name = "SCHEMA=TYPE", value_parser = spec_codegen::options::parse_rename)]
     renames: Vec<(String, String)>,
+    /// Generate only the operations with this tag (repeatable; with --operation, either
+    /// selects) and the types they reach.
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Generate only this operation, by operationId (repeatable), and the types it reaches.
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -210,6 +217,7 @@ fn overrides_of(args: &GenerateArgs) -> Result<Overrides, String> {
         overrides.server_trait = Some(name.clone());
     }
     overrides.renames = args.renames.clone();
+    overrides.select = spec_core::select::Selection { tags: args.tags.clone(), operations: args.operations.clone() };
     overrides.deny_approximations = args.deny.contains(&DenyArg::Approximations);
     overrides.deny_warnings = args.deny.contains(&DenyArg::Warnings);
     Ok(overrides)
@@ -274,7 +282,10 @@ fn run_pipeline(job: &Job, report: Option<&PathBuf>) -> Result<Generated, ExitCo
         if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (report, &failure) {
             let _ = write_report(path, diagnostics, sources.as_ref());
         }
-        let usage = matches!(failure, Failure::Generate(spec_codegen::GenerateError::Rename(_)));
+        let usage = matches!(
+            failure,
+            Failure::Generate(spec_codegen::GenerateError::Rename(_) | spec_codegen::GenerateError::Select(_))
+        );
         ExitCode::from(if usage { 2 } else { 1 })
     })
 }

@@ -116,6 +116,19 @@ impl Builder {
         self
     }
 
+    /// Generates only the operations tagged `tag` (repeatable; with [`Builder::operation`],
+    /// either selects) and the types they reach.
+    pub fn tag(mut self, tag: &str) -> Self {
+        self.overrides.select.tags.push(tag.to_owned());
+        self
+    }
+
+    /// Generates only the operation `operation_id` (repeatable) and the types it reaches.
+    pub fn operation(mut self, operation_id: &str) -> Self {
+        self.overrides.select.operations.push(operation_id.to_owned());
+        self
+    }
+
     /// Fails the build when the generator had to approximate anything.
     pub fn deny_approximations(mut self) -> Self {
         self.overrides.deny_approximations = true;

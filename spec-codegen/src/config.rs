@@ -11,6 +11,8 @@
 //! server-trait = "PetstoreApi"
 //! derive = ["Eq"]
 //! deny = ["approximations"]
+//! tags = ["pets"]              # optional: only these tags' operations (and `operations`)
+//! operations = ["getStore"]    #   and the types they reach
 //! [spec.map-format]
 //! date-time = "String"
 //! [spec.rename]
@@ -60,6 +62,12 @@ pub struct SpecEntry {
     /// Component name → Rust type name.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+    /// Only operations with these tags (and those in `operations`), and the types they reach.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Only these operations (operationIds; and those with `tags`), and the types they reach.
+    #[serde(default)]
+    pub operations: Vec<String>,
 }
 
 impl Config {
@@ -132,6 +140,7 @@ impl SpecEntry {
                 .renames
                 .push(crate::options::parse_rename(&format!("{from}={to}")).map_err(|e| format!("rename: {e}"))?);
         }
+        options.select = spec_core::select::Selection { tags: self.tags.clone(), operations: self.operations.clone() };
         let mut deny = Deny::default();
         for item in &self.deny {
             match item.as_str() {
@@ -152,6 +161,8 @@ pub struct Overrides {
     pub derives: Vec<String>,
     pub server_trait: Option<String>,
     pub renames: Vec<(String, String)>,
+    /// Replaces the config's selection when it selects anything.
+    pub select: spec_core::select::Selection,
     pub deny_approximations: bool,
     pub deny_warnings: bool,
 }
@@ -177,6 +188,9 @@ impl Overrides {
         for (from, to) in &self.renames {
             options.renames.retain(|(f, _)| f != from);
             options.renames.push((from.clone(), to.clone()));
+        }
+        if !self.select.is_empty() {
+            options.select = self.select.clone();
         }
         deny.approximations |= self.deny_approximations;
         deny.warnings |= self.deny_warnings;

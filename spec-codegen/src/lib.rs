@@ -49,6 +49,9 @@ pub enum GenerateError {
     Unparsable(String),
     #[error("cannot rename: {0}")]
     Rename(String),
+    /// A `--tag` or `--operation` that selects nothing.
+    #[error("cannot select: {0}")]
+    Select(String),
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
 }

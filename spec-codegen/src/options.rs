@@ -143,6 +143,8 @@ pub struct Options {
     pub server_trait: Option<String>,
     /// Type names chosen by the user: (component name in the spec, Rust type name).
     pub renames: Vec<(String, String)>,
+    /// Only these operations (by tag or operationId) and the types they reach; empty: all.
+    pub select: spec_core::select::Selection,
 }
 
 /// Checks a rename given by the user: `FROM=TO`, `TO` a plain Rust identifier.

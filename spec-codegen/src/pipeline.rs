@@ -73,6 +73,7 @@ impl Failure {
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
     let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
     rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
+    spec_core::select::select(&mut ir, &options.select).map_err(|e| Failure::Generate(GenerateError::Select(e)))?;
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
     let generator_diags = std::mem::take(&mut output.diagnostics);
@@ -85,6 +86,7 @@ pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Fail
 pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
     let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
     rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
+    spec_core::select::select(&mut ir, &options.select).map_err(|e| Failure::Generate(GenerateError::Select(e)))?;
     let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let generator_diags = std::mem::take(&mut tokens.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;

@@ -14,6 +14,7 @@ pub mod lower;
 pub mod pattern;
 pub mod refs;
 pub mod render;
+pub mod select;
 pub mod source;
 pub mod yaml;
 
