@@ -658,7 +658,7 @@ impl Schema {
 
     /// The array or object node a node stands for (looking through `Nullable`, `Checked` and to the
     /// first union variant that is one), or the scalar node it resolves to.
-    fn container(&self, node: NodeId) -> &'static Node {
+    pub fn container(&self, node: NodeId) -> &'static Node {
         let mut budget: u32 = 1_024;
         self.container_at(node, 0, &mut budget)
     }

@@ -438,6 +438,12 @@ impl Incoming {
                 return None;
             }
         };
+        // A schema that is not an object (jira gives a multipart body `type: string, format:
+        // binary`) describes the payload as a whole, not its parts: there is nothing to check.
+        use super::schema::Node;
+        if matches!(schema.container(node), Node::String(_) | Node::List(_) | Node::Tuple(_)) {
+            return Some(Multipart { parts });
+        }
         // Text parts are checked like a form, parts sent as JSON as the JSON they hold; file
         // parts only for presence.
         let mut pairs = Vec::new();
