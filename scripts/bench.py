@@ -108,7 +108,9 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = 
     start = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
     elapsed = time.perf_counter() - start
-    first = next((l for l in p.stderr.decode(errors="replace").splitlines() if l.strip()), "")
+    lines = [l.strip() for l in p.stderr.decode(errors="replace").splitlines() if l.strip()]
+    # A panic's first line is its location; the reason follows.
+    first = "panic: " + lines[1] if len(lines) > 1 and "panicked at" in lines[0] else (lines[0] if lines else "")
     return elapsed, p.returncode, first
 
 
@@ -137,7 +139,7 @@ def versus(binary: Path, progenitor: Path, inputs: list[tuple[str, Path]], runs:
             ours.append(t)
             t, code, err = timed(progenitor_cmd(progenitor, spec, tmp / "vs-theirs"))
             if code != 0:
-                failure = f"progenitor fails (exit {code}): {err[:90]}"
+                failure = f"progenitor fails (exit {code}): {err[:110]}"
                 break
             theirs.append(t)
         size = spec.stat().st_size / 1e6
