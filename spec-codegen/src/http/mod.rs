@@ -155,6 +155,11 @@ impl<'a> HttpGen<'a> {
                     pub use super::super::runtime::http::*;
                     pub use super::super::runtime::schema::*;
                 }
+                /// A value synthesized for `node` of [`SCHEMA`]: what `example()` builders use for
+                /// inputs without an example, kept short so each input stays one line.
+                fn synthesized<T: ::serde::de::DeserializeOwned>(node: u32) -> ::std::option::Option<T> {
+                    rt::example_json(&SCHEMA, node, ::std::option::Option::None)
+                }
                 #scheme
                 #items
                 #schema
@@ -263,8 +268,12 @@ impl<'a> HttpGen<'a> {
             let optional = !(p.required || p.default.is_some());
             all_optional &= optional;
             let node = self.nodes.node(&p.ty);
-            let example = example_text(p.examples.iter());
-            let value = quote!(rt::example_json(&SCHEMA, #node, #example)?);
+            let value = if p.examples.iter().any(|e| e.value.is_some()) {
+                let example = example_text(p.examples.iter());
+                quote!(rt::example_json(&SCHEMA, #node, #example)?)
+            } else {
+                quote!(synthesized(#node)?)
+            };
             examples.push(if optional {
                 quote!(#field: ::std::option::Option::Some(#value))
             } else {
