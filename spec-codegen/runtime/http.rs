@@ -154,7 +154,12 @@ pub fn example_json<T: ::serde::de::DeserializeOwned>(schema: &Schema, node: Nod
             }
         }
     }
-    ::serde_json::from_value(schema.synthesize_all(node)).ok()
+    if let Ok(typed) = ::serde_json::from_value(schema.synthesize_all(node)) {
+        return Some(typed);
+    }
+    // Setting every optional member can spend the synthesis budget on a wide schema, or reach a
+    // member no value fits; the required members alone may still make a value.
+    ::serde_json::from_value(schema.synthesize(node)).ok()
 }
 
 /// Mock text: the spec's example when it is a string, else a placeholder.
