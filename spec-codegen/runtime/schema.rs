@@ -255,14 +255,14 @@ impl Schema {
     /// searched for among simple candidates; when none matches, the closest is returned), enums,
     /// item counts. Deterministic. Recursion is cut at optional members and bounded in depth.
     pub fn synthesize(&self, node: NodeId) -> Value {
-        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false };
+        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false, chosen: Vec::new() };
         synth.value(node, 0)
     }
 
     /// [`Schema::synthesize`], with optional properties set too (except where they would recurse):
     /// an example that exercises every member.
     pub fn synthesize_all(&self, node: NodeId) -> Value {
-        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true };
+        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true, chosen: Vec::new() };
         synth.value(node, 0)
     }
 }
@@ -1701,6 +1701,9 @@ struct Synth<'s> {
     stack: Vec<NodeId>,
     /// Whether optional properties are set too.
     optional: bool,
+    /// Per union (by address): the variant chosen, or `None` while it is being chosen (a union
+    /// met again inside its own variants takes its first one, so choosing stays linear).
+    chosen: Vec<(usize, Option<usize>)>,
 }
 
 impl Synth<'_> {
@@ -1783,18 +1786,53 @@ impl Synth<'_> {
         Value::Object(members)
     }
 
-    fn union(&mut self, union: &Union, depth: usize) -> Value {
-        let tagged = union.discriminator.and_then(|(property, mapping)| mapping.first().map(|first| (property, first)));
-        if let Some((property, (tag, target))) = tagged {
+    /// The first variant whose value its own schema accepts, else the first variant's value. A
+    /// variant can admit no value: Azure's bases declare their tag property as an enum of their
+    /// subtypes' tags, so the base's own tag never fits it. Each union is decided once per run.
+    fn union(&mut self, union: &'static Union, depth: usize) -> Value {
+        let key = union as *const Union as usize;
+        let count = match union.discriminator {
+            Some((_, mapping)) if !mapping.is_empty() => mapping.len(),
+            _ => union.variants.len(),
+        };
+        match self.chosen.iter().find(|(k, _)| *k == key).map(|(_, c)| *c) {
+            Some(choice) => return self.variant(union, choice.unwrap_or(0), depth).0,
+            None => self.chosen.push((key, None)),
+        }
+        let mut first = None;
+        for index in 0..count {
+            let (value, node) = self.variant(union, index, depth);
+            let fits = node.is_some_and(|node| self.schema.validate(node, &value).is_empty());
+            if fits || self.budget == 0 {
+                let index = if fits { index } else { 0 };
+                self.decide(key, index);
+                return if fits { value } else { first.unwrap_or(value) };
+            }
+            first.get_or_insert(value);
+        }
+        self.decide(key, 0);
+        first.unwrap_or(Value::Null)
+    }
+
+    fn decide(&mut self, key: usize, index: usize) {
+        if let Some(entry) = self.chosen.iter_mut().find(|(k, _)| *k == key) {
+            entry.1 = Some(index);
+        }
+    }
+
+    /// Variant `index` of `union` (by discriminator tag when it has one), and its node.
+    fn variant(&mut self, union: &Union, index: usize, depth: usize) -> (Value, Option<NodeId>) {
+        if let Some((property, mapping)) = union.discriminator.filter(|(_, mapping)| !mapping.is_empty()) {
+            let Some((tag, target)) = mapping.get(index) else { return (Value::Null, None) };
             let mut value = self.value(*target, depth + 1);
             if let Value::Object(members) = &mut value {
                 members.insert(property.to_owned(), Value::String((*tag).to_owned()));
             }
-            return value;
+            return (value, Some(*target));
         }
-        match union.variants.first() {
-            Some(variant) => self.value(*variant, depth + 1),
-            None => Value::Null,
+        match union.variants.get(index) {
+            Some(variant) => (self.value(*variant, depth + 1), Some(*variant)),
+            None => (Value::Null, None),
         }
     }
 

@@ -115,6 +115,8 @@ const I16: NodeId = 81;
 const I32: NodeId = 82;
 const U16: NodeId = 83;
 const U32: NodeId = 84;
+const FIRST_UNSATISFIABLE: NodeId = 85;
+const FIRST_TAG_UNSATISFIABLE: NodeId = 86;
 
 static NODES: &[Node] = &[
     /* 0 */ Node::Any,
@@ -263,6 +265,9 @@ static NODES: &[Node] = &[
     /* 82 */ Node::Integer(IntKind::I32),
     /* 83 */ Node::Integer(IntKind::U16),
     /* 84 */ Node::Integer(IntKind::U32),
+    // Unions whose first variant admits no value: synthesis takes the next that does.
+    /* 85 */ Node::Union(Union { variants: &[BAD_PATTERN, I64], discriminator: None }),
+    /* 86 */ Node::Union(Union { variants: &[BAD_PATTERN, CAT], discriminator: Some(("kind", &[("bad", BAD_PATTERN), ("cat", CAT)])) }),
 ];
 
 static CHECKS: &[Checks] = &[
@@ -332,7 +337,7 @@ fn one(node: NodeId, value: Value, pointer: &str, reason: &str) {
 
 #[test]
 fn table_indices_match_the_constants() {
-    assert_eq!(NODES.len() as NodeId, U32 + 1);
+    assert_eq!(NODES.len() as NodeId, FIRST_TAG_UNSATISFIABLE + 1);
     assert!(matches!(NODES[LIST_ANIMAL as usize], Node::List(ANIMAL)));
     assert!(matches!(NODES[UNIQUE_UUIDS as usize], Node::Checked(LIST_UUID, 16)));
     assert!(matches!(NODES[NEEDY as usize], Node::Struct(_)));
@@ -1077,6 +1082,8 @@ fn synthesized_values() {
     // Recursion through lists stops after a few levels (one item each near the root).
     assert_eq!(SCHEMA.synthesize(DEEP), json!([[[[]]]]));
     assert_eq!(SCHEMA.synthesize(OPEN_RANGE), json!(1.75));
+    assert_eq!(SCHEMA.synthesize(FIRST_UNSATISFIABLE), json!(1));
+    assert_eq!(SCHEMA.synthesize(FIRST_TAG_UNSATISFIABLE), json!({"kind": "cat", "meows": false}));
 }
 
 #[test]
