@@ -459,9 +459,10 @@ fn operations_can_be_selected() {
     let (code, stderr) = run(bin().args(["generate", "--tag", "pets"]).arg(&spec).arg("--out").arg(dir.join("all.rs")));
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("4 operations"), "every operation is tagged `pets`: {stderr}");
-    for (flag, value, says) in [("--tag", "nope", "no operation has the tag `nope`; the spec's tags: `pets`"),
-        ("--operation", "listpets", "no operation is called `listpets`; the spec's operations: `listPets`")]
-    {
+    for (flag, value, says) in [
+        ("--tag", "nope", "no operation has the tag `nope`; the spec's tags: `pets`"),
+        ("--operation", "listpets", "no operation is called `listpets`; the spec's operations: `listPets`"),
+    ] {
         let (code, stderr) = run(bin().args(["generate", flag, value]).arg(&spec).arg("--out").arg(dir.join("x.rs")));
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains(says), "{stderr}");

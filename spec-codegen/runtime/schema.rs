@@ -255,14 +255,16 @@ impl Schema {
     /// searched for among simple candidates; when none matches, the closest is returned), enums,
     /// item counts. Deterministic. Recursion is cut at optional members and bounded in depth.
     pub fn synthesize(&self, node: NodeId) -> Value {
-        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false, chosen: Vec::new() };
+        let mut synth =
+            Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false, chosen: Vec::new() };
         synth.value(node, 0)
     }
 
     /// [`Schema::synthesize`], with optional properties set too (except where they would recurse):
     /// an example that exercises every member.
     pub fn synthesize_all(&self, node: NodeId) -> Value {
-        let mut synth = Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true, chosen: Vec::new() };
+        let mut synth =
+            Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true, chosen: Vec::new() };
         synth.value(node, 0)
     }
 }

@@ -266,8 +266,13 @@ static NODES: &[Node] = &[
     /* 83 */ Node::Integer(IntKind::U16),
     /* 84 */ Node::Integer(IntKind::U32),
     // Unions whose first variant admits no value: synthesis takes the next that does.
-    /* 85 */ Node::Union(Union { variants: &[BAD_PATTERN, I64], discriminator: None }),
-    /* 86 */ Node::Union(Union { variants: &[BAD_PATTERN, CAT], discriminator: Some(("kind", &[("bad", BAD_PATTERN), ("cat", CAT)])) }),
+    /* 85 */
+    Node::Union(Union { variants: &[BAD_PATTERN, I64], discriminator: None }),
+    /* 86 */
+    Node::Union(Union {
+        variants: &[BAD_PATTERN, CAT],
+        discriminator: Some(("kind", &[("bad", BAD_PATTERN), ("cat", CAT)])),
+    }),
 ];
 
 static CHECKS: &[Checks] = &[
@@ -1247,7 +1252,10 @@ fn same_compares_as_data() {
     ok(json!("2023-07-27T23:30:00+05:30"), json!("2023-07-27T18:00:00Z"));
     ok(json!("2020-01-01T00:00:00.000Z"), json!("2020-01-01T00:00:00+00:00"));
     ok(json!("2019-12-31T23:00:00-01:00"), json!("2020-01-01T00:00:00Z"));
-    ok(json!({"n": 10, "id": "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"}), json!({"n": 10.0, "id": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}));
+    ok(
+        json!({"n": 10, "id": "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"}),
+        json!({"n": 10.0, "id": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}),
+    );
     differs(json!({"at": "2023-07-27T09:41:24-07:00"}), json!({"at": "2023-07-27T09:41:24Z"}), "/at");
     differs(json!(["2023-07-27T09:41:24.5Z"]), json!(["2023-07-27T09:41:24.6Z"]), "/0");
     differs(json!({"a": "x"}), json!({"a": "y"}), "/a");

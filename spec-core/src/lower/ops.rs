@@ -390,7 +390,9 @@ impl<'s> Lowerer<'s> {
                 self.diags.push(Diagnostic::warning(
                     "body-on-bodiless-status",
                     origin.child("content"),
-                    format!("a `{status}` response has no body in HTTP (RFC 9110); its declared content is not generated"),
+                    format!(
+                        "a `{status}` response has no body in HTTP (RFC 9110); its declared content is not generated"
+                    ),
                 ));
                 Vec::new()
             } else {
