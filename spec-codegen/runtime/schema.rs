@@ -255,8 +255,13 @@ impl Schema {
     /// searched for among simple candidates; when none matches, the closest is returned), enums,
     /// item counts. Deterministic. Recursion is cut at optional members and bounded in depth.
     pub fn synthesize(&self, node: NodeId) -> Value {
-        let mut synth =
-            Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: false, chosen: Vec::new() };
+        let mut synth = Synth {
+            schema: self,
+            budget: SYNTH_BUDGET,
+            stack: Vec::new(),
+            optional: false,
+            chosen: Default::default(),
+        };
         synth.value(node, 0)
     }
 
@@ -264,7 +269,7 @@ impl Schema {
     /// an example that exercises every member.
     pub fn synthesize_all(&self, node: NodeId) -> Value {
         let mut synth =
-            Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true, chosen: Vec::new() };
+            Synth { schema: self, budget: SYNTH_BUDGET, stack: Vec::new(), optional: true, chosen: Default::default() };
         synth.value(node, 0)
     }
 }
@@ -1705,7 +1710,7 @@ struct Synth<'s> {
     optional: bool,
     /// Per union (by address): the variant chosen, or `None` while it is being chosen (a union
     /// met again inside its own variants takes its first one, so choosing stays linear).
-    chosen: Vec<(usize, Option<usize>)>,
+    chosen: ::std::collections::HashMap<usize, Option<usize>>,
 }
 
 impl Synth<'_> {
@@ -1797,29 +1802,24 @@ impl Synth<'_> {
             Some((_, mapping)) if !mapping.is_empty() => mapping.len(),
             _ => union.variants.len(),
         };
-        match self.chosen.iter().find(|(k, _)| *k == key).map(|(_, c)| *c) {
+        match self.chosen.get(&key).copied() {
             Some(choice) => return self.variant(union, choice.unwrap_or(0), depth).0,
-            None => self.chosen.push((key, None)),
-        }
+            None => self.chosen.insert(key, None),
+        };
         let mut first = None;
         for index in 0..count {
             let (value, node) = self.variant(union, index, depth);
-            let fits = node.is_some_and(|node| self.schema.validate(node, &value).is_empty());
-            if fits || self.budget == 0 {
-                let index = if fits { index } else { 0 };
-                self.decide(key, index);
-                return if fits { value } else { first.unwrap_or(value) };
+            if node.is_some_and(|node| self.schema.validate(node, &value).is_empty()) {
+                self.chosen.insert(key, Some(index));
+                return value;
             }
             first.get_or_insert(value);
+            if self.budget == 0 {
+                break;
+            }
         }
-        self.decide(key, 0);
+        self.chosen.insert(key, Some(0));
         first.unwrap_or(Value::Null)
-    }
-
-    fn decide(&mut self, key: usize, index: usize) {
-        if let Some(entry) = self.chosen.iter_mut().find(|(k, _)| *k == key) {
-            entry.1 = Some(index);
-        }
     }
 
     /// Variant `index` of `union` (by discriminator tag when it has one), and its node.

@@ -72,8 +72,7 @@ impl Failure {
 /// Runs the whole pipeline on the root spec at `spec`.
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
     let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
-    rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
-    spec_core::select::select(&mut ir, &options.select).map_err(|e| Failure::Generate(GenerateError::Select(e)))?;
+    apply_user_choices(&mut ir, options).map_err(Failure::Generate)?;
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
     let generator_diags = std::mem::take(&mut output.diagnostics);
@@ -85,8 +84,7 @@ pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Fail
 /// instead of formatted text.
 pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
     let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
-    rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
-    spec_core::select::select(&mut ir, &options.select).map_err(|e| Failure::Generate(GenerateError::Select(e)))?;
+    apply_user_choices(&mut ir, options).map_err(Failure::Generate)?;
     let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let generator_diags = std::mem::take(&mut tokens.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
@@ -95,6 +93,12 @@ pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded,
 }
 
 type Timings = Vec<(&'static str, Duration)>;
+
+/// What the user asks of the IR itself, before any code: type names, then the operations kept.
+fn apply_user_choices(ir: &mut Ir, options: &Options) -> Result<(), GenerateError> {
+    rename(ir, &options.renames)?;
+    spec_core::select::select(ir, &options.select).map_err(GenerateError::Select)
+}
 
 /// Applies the user's type names: every type generated for component `from` (one, or a request
 /// and a response view) has its `from`-derived name start with `to` instead. Types derived from

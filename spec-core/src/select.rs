@@ -18,9 +18,13 @@ impl Selection {
     }
 
     fn keeps(&self, op: &Operation) -> bool {
-        op.tags.iter().any(|t| self.tags.contains(t))
-            || self.operations.iter().any(|o| op.operation_id.as_deref() == Some(o.as_str()) || *o == op.name)
+        op.tags.iter().any(|t| self.tags.contains(t)) || self.operations.iter().any(|o| is_called(op, o))
     }
+}
+
+/// Whether `op` has operationId `name`, or, without one, the generated name `name`.
+fn is_called(op: &Operation, name: &str) -> bool {
+    op.operation_id.as_deref() == Some(name) || op.name == name
 }
 
 /// Keeps the selected operations and the types they reach, in spec order, with their names (so
@@ -39,7 +43,7 @@ pub fn select(ir: &mut Ir, selection: &Selection) -> Result<(), String> {
         }
     }
     for wanted in &selection.operations {
-        if !ir.operations.iter().any(|op| op.operation_id.as_deref() == Some(wanted.as_str()) || op.name == *wanted) {
+        if !ir.operations.iter().any(|op| is_called(op, wanted)) {
             let known: Vec<&str> =
                 ir.operations.iter().map(|op| op.operation_id.as_deref().unwrap_or(&op.name)).collect();
             return Err(format!("no operation is called `{wanted}`; the spec's operations: {}", listed(&known)));

@@ -383,8 +383,8 @@ impl<'s> Lowerer<'s> {
             } else {
                 format!("{hint}Response{}", pascal(status, "Status"))
             };
-            let declared = resp.get("content").filter(|c| c.as_object().is_some_and(|c| !c.is_empty()));
-            let contents = if declared.is_some() && !allows_body(spec) {
+            let declares_content = resp.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty());
+            let contents = if declares_content && !allows_body(spec) {
                 // AWS specs, among others, give 204s a (usually empty-object) JSON schema. HTTP
                 // sends no body there, so a body type could never be filled: say so, generate none.
                 self.diags.push(Diagnostic::warning(
