@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod diff;
 mod init;
 mod mock;
 use spec_codegen::config::{Config, FILE_NAME, Overrides, SpecEntry};
@@ -46,6 +47,10 @@ enum Command {
     /// Serve the spec's generated mock server on 127.0.0.1: examples or synthesized data for every
     /// operation, every request validated. Builds the server in a cache folder the first time.
     Mock(MockArgs),
+    /// List every change between two versions of a contract (or `--base GIT_REF` and the
+    /// current one), with both locations, the Rust items it changes and which side it breaks;
+    /// exit 1 when a change breaks the `--fail-on` side, 2 when they cannot be compared.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -195,6 +200,7 @@ fn main() -> ExitCode {
         Command::Scaffold(args) => scaffold(args),
         Command::Mock(args) => mock::run(&args.spec, args.port, &args.accept),
         Command::Coverage(args) => coverage(args),
+        Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod constraints;
 pub mod diag;
+pub mod diff;
 pub mod ir;
 pub mod lint;
 pub mod locate;
