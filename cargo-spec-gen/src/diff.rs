@@ -128,10 +128,10 @@ struct Checkout {
 impl Checkout {
     fn of(spec: &Path, rev: &str) -> Result<Checkout, String> {
         let folder = spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let git = |dir: &Path, args: &[&str]| -> Result<Vec<u8>, String> {
             let out = std::process::Command::new("git")
                 .arg("-C")
-                .arg(folder)
+                .arg(dir)
                 .args(args)
                 .output()
                 .map_err(|e| format!("error: cannot run git: {e}"))?;
@@ -140,18 +140,19 @@ impl Checkout {
             }
             Ok(out.stdout)
         };
-        let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?).trim().to_owned();
+        let prefix = String::from_utf8_lossy(&git(folder, &["rev-parse", "--show-prefix"])?).trim().to_owned();
+        let top = String::from_utf8_lossy(&git(folder, &["rev-parse", "--show-toplevel"])?).trim().to_owned();
         let file = spec.file_name().ok_or_else(|| format!("error: `{}` names no file", spec.display()))?;
         let dir = std::env::temp_dir().join(format!("spec-gen-base-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("error: cannot create `{}`: {e}", dir.display()))?;
         let checkout = Checkout { spec: dir.join(file), dir };
-        // Only the spec's own folder: file `$ref`s may not leave it.
+        // Only the spec's own folder (file `$ref`s may not leave it), archived from the top: in a
+        // subfolder, git archive would also filter the tree by that subfolder.
         let tree = format!("{rev}:{prefix}");
-        let tar = git(&["archive", "--format=tar", &tree])?;
+        let tar = git(Path::new(&top), &["archive", "--format=tar", &tree])?;
         let mut child = std::process::Command::new("tar")
-            .arg("-x")
-            .arg("-C")
+            .args(["-x", "-f", "-", "-C"])
             .arg(&checkout.dir)
             .stdin(std::process::Stdio::piped())
             .spawn()

@@ -331,7 +331,7 @@ impl<'a> Differ<'a> {
         let denies_now = b.additional == Additional::Deny;
         for f in a.fields.iter().filter(|f| !by_name.contains_key(f.json_name.as_str())) {
             // Readers that relied on a required member lose it; a closed object now refuses it.
-            let mut breaks = if f.required { flow.widened() } else { Breaks::NONE };
+            let mut breaks = if f.required || flow == Flow::Model { flow.widened() } else { Breaks::NONE };
             if denies_now {
                 breaks = breaks.or(flow.narrowed());
             }
