@@ -149,10 +149,10 @@ fn identity(sources: &crate::source::SourceSet, def: &TypeDef) -> (String, Strin
 impl<'a> Differ<'a> {
     /// Compares the types at one site (a parameter, a body, a field…), then every named type
     /// pair that comparison reached.
-    pub(super) fn compare_refs(
+    pub(super) fn compare_refs<'r>(
         &mut self,
-        old: &'a TypeRef,
-        new: &'a TypeRef,
+        old: &'r TypeRef,
+        new: &'r TypeRef,
         old_nullable: bool,
         new_nullable: bool,
         flow: Flow,
@@ -170,10 +170,10 @@ impl<'a> Differ<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn compare_at(
+    fn compare_at<'r>(
         &mut self,
-        old: &'a TypeRef,
-        new: &'a TypeRef,
+        old: &'r TypeRef,
+        new: &'r TypeRef,
         old_nullable: bool,
         new_nullable: bool,
         flow: Flow,
@@ -271,6 +271,9 @@ impl<'a> Differ<'a> {
         // operation it belongs to.
         let operation = if new.spec_name.is_some() { None } else { pair.operation.clone() };
         let items = vec![Item::Type(Side::Old, pair.old), Item::Type(Side::New, pair.new)];
+        if self.became_union_or_variant(&pair, operation.clone(), work) {
+            return;
+        }
         if identity(self.old_sources, old) != identity(self.new_sources, new) {
             self.report(
                 ChangeKind::RefMoved,
@@ -320,6 +323,55 @@ impl<'a> Differ<'a> {
                 ctx.items.clone(),
             ),
         }
+    }
+
+    /// A type that became a union with it as one variant (more values: wider), or a union that
+    /// became one of its variants (narrower); the variant is then compared with the old type.
+    fn became_union_or_variant(&mut self, pair: &Pair, operation: Option<String>, work: &mut Vec<Pair>) -> bool {
+        let (old, new) = (self.old.ty(pair.old), self.new.ty(pair.new));
+        let (widened, union, inner_side) = match (&old.kind, &new.kind) {
+            (TypeKind::Union(_), TypeKind::Union(_)) => return false,
+            (_, TypeKind::Union(u)) => (true, u, Side::New),
+            (TypeKind::Union(u), _) => (false, u, Side::Old),
+            _ => return false,
+        };
+        let ir = if inner_side == Side::New { self.new } else { self.old };
+        let found = union.variants.iter().find_map(|v| match shape(ir, &v.ty).base {
+            Base::Def(id) => {
+                let (o, n) = if widened { (pair.old, id) } else { (id, pair.new) };
+                let same_place =
+                    identity(self.old_sources, self.old.ty(o)) == identity(self.new_sources, self.new.ty(n));
+                (same_place || self.same_shape(&TypeRef::Named(o), &TypeRef::Named(n))).then_some((o, n))
+            }
+            _ => None,
+        });
+        let Some((o, n)) = found else { return false };
+        let (kind, breaks, note) = if widened {
+            (
+                ChangeKind::TypeWidened,
+                pair.flow.widened(),
+                format!("`{}` is now one variant of the union `{}`", name_of(old), name_of(new)),
+            )
+        } else {
+            (
+                ChangeKind::TypeNarrowed,
+                pair.flow.narrowed(),
+                format!("the union `{}` is now only its variant `{}`", name_of(old), name_of(new)),
+            )
+        };
+        self.report(
+            kind,
+            breaks,
+            operation.clone(),
+            note,
+            Some(&old.origin),
+            Some(&new.origin),
+            vec![Item::Type(Side::Old, pair.old), Item::Type(Side::New, pair.new)],
+        );
+        if !self.compared.contains(&(o, n, pair.flow)) {
+            work.push(Pair { old: o, new: n, flow: pair.flow, operation });
+        }
+        true
     }
 
     fn structs(&mut self, a: &'a StructDef, b: &'a StructDef, ctx: &DefContext, work: &mut Vec<Pair>) {
@@ -565,10 +617,19 @@ impl<'a> Differ<'a> {
                 Some(&new_id) => {
                     new_used.insert(new_id);
                     if !self.compared_any.contains(&(old_id, new_id)) {
-                        let pair = Pair { old: old_id, new: new_id, flow: Flow::Model, operation: None };
-                        let mut work = Vec::new();
-                        self.compare_defs(pair, &mut work);
-                        self.drain(work);
+                        // Through `compare_refs`, so aliases and constrained values compare as
+                        // what they stand for.
+                        let (a, b) = (TypeRef::Named(old_id), TypeRef::Named(new_id));
+                        let items = vec![Item::Type(Side::Old, old_id), Item::Type(Side::New, new_id)];
+                        let (old_origin, new_origin) = (def.origin.clone(), self.new.ty(new_id).origin.clone());
+                        let site = Site {
+                            what: format!("`{}`", name_of(def)),
+                            operation: None,
+                            old: &old_origin,
+                            new: &new_origin,
+                            items,
+                        };
+                        self.compare_refs(&a, &b, false, false, Flow::Model, &site);
                     }
                 }
                 None if !old_used.contains(&old_id) => removed.push(old_id),
