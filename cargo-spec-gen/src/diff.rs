@@ -94,8 +94,14 @@ fn compare(args: &DiffArgs) -> Result<ExitCode, String> {
         (Some(_), _) => return Err("error: with --base, give only the new spec".into()),
         (None, _) => return Err("error: give OLD and NEW specs, or --base GIT_REF and one spec".into()),
     };
-    let old = load(&old_path, old_shown)?;
-    let new = load(&new_path, new_path.display().to_string())?;
+    // The versions load on two threads: loading is most of the time, and they are independent.
+    let new_shown = new_path.display().to_string();
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load(&old_path, old_shown));
+        let new = load(&new_path, new_shown);
+        (old.join().unwrap_or_else(|_| Err("error: loading the old version failed".into())), new)
+    });
+    let (old, new) = (old?, new?);
     let changes = diff::diff(
         &Version { ir: &old.ir, sources: &old.loaded.sources },
         &Version { ir: &new.ir, sources: &new.loaded.sources },
@@ -190,7 +196,7 @@ struct Entry<'a> {
 }
 
 /// A located origin: file as shown, line, column, pointer.
-struct Place {
+pub(crate) struct Place {
     file: String,
     position: Option<Position>,
     pointer: String,
@@ -204,7 +210,7 @@ impl Place {
         }
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         json!({
             "file": self.file,
             "line": self.position.as_ref().map(|p| p.line),
@@ -215,7 +221,7 @@ impl Place {
 }
 
 /// Finds every origin's line in one scan per file.
-fn places(sources: &SourceSet, origins: &[&Origin]) -> Vec<Place> {
+pub(crate) fn places(sources: &SourceSet, origins: &[&Origin]) -> Vec<Place> {
     let mut positions: Vec<Option<Position>> = vec![None; origins.len()];
     for id in sources.ids() {
         let mine: Vec<usize> = (0..origins.len()).filter(|&i| origins[i].file == id).collect();

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod diff;
 mod init;
 mod mock;
+mod trace;
 use spec_codegen::config::{Config, FILE_NAME, Overrides, SpecEntry};
 use spec_codegen::pipeline::{self, Deny, Failure, Generated};
 use spec_codegen::{Options, Parts};
@@ -51,6 +52,9 @@ enum Command {
     /// current one), with both locations, the Rust items it changes and which side it breaks;
     /// exit 1 when a change breaks the `--fail-on` side, 2 when they cannot be compared.
     Diff(diff::DiffArgs),
+    /// Write a JSON map from every generated item to its spec location (file, line, JSON
+    /// pointer) and back, for review tools and auditors.
+    Trace(trace::TraceArgs),
 }
 
 #[derive(clap::Args)]
@@ -201,6 +205,7 @@ fn main() -> ExitCode {
         Command::Mock(args) => mock::run(&args.spec, args.port, &args.accept),
         Command::Coverage(args) => coverage(args),
         Command::Diff(args) => diff::run(args),
+        Command::Trace(args) => trace::run(args),
         Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }
 }

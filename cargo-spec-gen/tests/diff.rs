@@ -222,3 +222,46 @@ fn base_reads_the_old_version_from_git() {
         bin().arg("diff").arg("--base").arg("no-such-ref").arg(dir.join("api/petstore.yaml")).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn trace_maps_every_item_to_its_spec_location_and_back() {
+    let dir = scratch("trace");
+    let out = bin().args(["trace", PETSTORE, "--out"]).arg(dir.join("trace.json")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let map: Value = serde_json::from_slice(&std::fs::read(dir.join("trace.json")).unwrap()).unwrap();
+    let items = map["items"].as_array().unwrap();
+    let find = |rust: &str| items.iter().find(|i| i["rust"] == rust).unwrap_or_else(|| panic!("no {rust}"));
+    assert_eq!(find("Pet")["spec"]["line"], 134);
+    assert_eq!(find("Pet::name")["spec"]["pointer"], "/components/schemas/Pet/properties/name");
+    assert_eq!(find("server::PetstoreApi::list_pets")["spec"]["pointer"], "/paths/~1pets/get");
+    assert_eq!(find("client::Client::list_pets")["spec"]["line"], 15);
+    assert_eq!(find("operations::ListPetsRequest::limit")["spec"]["pointer"], "/paths/~1pets/get/parameters/0");
+    assert_eq!(map["by_item"]["Pet"], "petstore.yaml#/components/schemas/Pet");
+    let from_pet: Vec<&str> = map["by_location"]["petstore.yaml#/components/schemas/Pet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(from_pet.contains(&"Pet") && from_pet.contains(&"PetRequest"), "{from_pet:?}");
+    // Every traced item exists in the generated code: its last path segment is declared there.
+    let code_path = dir.join("api.rs");
+    let generated =
+        bin().args(["generate", PETSTORE, "--with", "types,server,client", "--out"]).arg(&code_path).output().unwrap();
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let code = std::fs::read_to_string(code_path).unwrap();
+    for item in items {
+        let rust = item["rust"].as_str().unwrap();
+        let last = rust.rsplit("::").next().unwrap();
+        let declared = [
+            format!("struct {last}"),
+            format!("enum {last}"),
+            format!("type {last}"),
+            format!("fn {last}("),
+            format!("pub {last}:"),
+            format!("trait {last}"),
+        ];
+        assert!(declared.iter().any(|d| code.contains(d.as_str())), "`{rust}` is not in the generated code");
+    }
+    assert!(items.len() > 50, "{}", items.len());
+}
