@@ -127,6 +127,7 @@ kinds! {
     SecuritySchemeChanged => "security-scheme-changed",
     SecuritySchemeRemoved => "security-scheme-removed",
     RefMoved => "ref-moved",
+    RustNameChanged => "rust-name-changed",
     SchemaAdded => "schema-added",
     SchemaRemoved => "schema-removed",
 }

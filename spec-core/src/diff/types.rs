@@ -274,6 +274,19 @@ impl<'a> Differ<'a> {
         if self.became_union_or_variant(&pair, operation.clone(), work) {
             return;
         }
+        if old.name != new.name && identity(self.old_sources, old) == identity(self.new_sources, new) {
+            // The same schema, named differently by the generator (a collision appeared, or the
+            // user renamed it): the wire is unchanged, Rust code that names the type is not.
+            self.report(
+                ChangeKind::RustNameChanged,
+                Breaks::NONE,
+                operation.clone(),
+                format!("the generated type `{}` is now named `{}`", old.name, new.name),
+                Some(&old.origin),
+                Some(&new.origin),
+                items.clone(),
+            );
+        }
         if identity(self.old_sources, old) != identity(self.new_sources, new) {
             self.report(
                 ChangeKind::RefMoved,
