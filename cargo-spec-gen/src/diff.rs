@@ -59,7 +59,7 @@ pub struct DiffArgs {
 }
 
 /// One side's loaded spec with what the report needs of it.
-struct Loaded2 {
+struct LoadedVersion {
     shown: String,
     loaded: Loaded,
     ir: Ir,
@@ -117,12 +117,18 @@ fn compare(args: &DiffArgs) -> Result<ExitCode, String> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn load(path: &Path, shown: String) -> Result<Loaded2, String> {
+fn load(path: &Path, shown: String) -> Result<LoadedVersion, String> {
     let (loaded, ir) = pipeline::lower(path, Deny::default()).map_err(|failure| failure.render(path))?;
+    let names = default_http_names(&ir, &loaded.sources);
+    Ok(LoadedVersion { shown, loaded, ir, names })
+}
+
+/// The names the server and client parts give the trait and the operations' items, with the
+/// default options (the names a plain `generate` writes).
+pub(crate) fn default_http_names(ir: &Ir, sources: &SourceSet) -> HttpNames {
     let options =
         Options { parts: Parts { server: true, client: true, ..Parts::default() }.completed(), ..Options::default() };
-    let names = spec_codegen::http_names(&ir, &loaded.sources, &options);
-    Ok(Loaded2 { shown, loaded, ir, names })
+    spec_codegen::http_names(ir, sources, &options)
 }
 
 /// The old version's files: the spec's folder exported from git at a revision.
@@ -183,8 +189,8 @@ impl Drop for Checkout {
 
 /// The changes with their locations found and their Rust items named.
 struct Report<'a> {
-    old: &'a Loaded2,
-    new: &'a Loaded2,
+    old: &'a LoadedVersion,
+    new: &'a LoadedVersion,
     entries: Vec<Entry<'a>>,
 }
 
@@ -220,29 +226,17 @@ impl Place {
     }
 }
 
-/// Finds every origin's line in one scan per file.
+/// Every origin located (one scan per file), with its file as users see it.
 pub(crate) fn places(sources: &SourceSet, origins: &[&Origin]) -> Vec<Place> {
-    let mut positions: Vec<Option<Position>> = vec![None; origins.len()];
-    for id in sources.ids() {
-        let mine: Vec<usize> = (0..origins.len()).filter(|&i| origins[i].file == id).collect();
-        if mine.is_empty() {
-            continue;
-        }
-        let file = sources.file(id);
-        let pointers: Vec<&str> = mine.iter().map(|&i| origins[i].pointer.as_str()).collect();
-        for (i, found) in mine.into_iter().zip(spec_core::locate::locate(&file.text, file.format, &pointers)) {
-            positions[i] = found;
-        }
-    }
     origins
         .iter()
-        .zip(positions)
+        .zip(sources.positions(origins))
         .map(|(o, position)| Place { file: sources.shown(o.file), position, pointer: o.pointer.clone() })
         .collect()
 }
 
 impl<'a> Report<'a> {
-    fn new(old: &'a Loaded2, new: &'a Loaded2, changes: &'a [Change]) -> Report<'a> {
+    fn new(old: &'a LoadedVersion, new: &'a LoadedVersion, changes: &'a [Change]) -> Report<'a> {
         let old_origins: Vec<&Origin> = changes.iter().filter_map(|c| c.old.as_ref()).collect();
         let new_origins: Vec<&Origin> = changes.iter().filter_map(|c| c.new.as_ref()).collect();
         let mut old_places = places(&old.loaded.sources, &old_origins).into_iter();
@@ -369,7 +363,7 @@ fn cell(text: &str) -> String {
 
 /// The generated items a change touches, as paths in the generated module; an item whose name
 /// differs between the versions is shown `old → new`.
-fn rust_items(old: &Loaded2, new: &Loaded2, items: &[Item]) -> Vec<String> {
+fn rust_items(old: &LoadedVersion, new: &LoadedVersion, items: &[Item]) -> Vec<String> {
     let side = |s: Side| if s == Side::Old { old } else { new };
     let mut paths: Vec<(Side, Vec<String>)> = Vec::new();
     for item in items {
@@ -398,7 +392,7 @@ fn rust_items(old: &Loaded2, new: &Loaded2, items: &[Item]) -> Vec<String> {
 }
 
 /// The server trait method and the client method of an operation (webhooks have neither).
-fn operation_items(version: &Loaded2, index: usize) -> Vec<String> {
+fn operation_items(version: &LoadedVersion, index: usize) -> Vec<String> {
     let op = &version.ir.operations[index];
     let Some(names) = version.names.operations.iter().find(|n| n.name == op.name) else {
         return Vec::new();

@@ -8,11 +8,10 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use spec_codegen::pipeline::{self, Deny};
-use spec_codegen::{Options, Parts};
 use spec_core::diag::Origin;
 use spec_core::ir::{Ir, TypeKind};
 
-use crate::diff::places;
+use crate::diff::{default_http_names, places};
 
 #[derive(clap::Args)]
 pub struct TraceArgs {
@@ -88,9 +87,7 @@ fn items_of(ir: &Ir, sources: &spec_core::SourceSet) -> Vec<(String, &'static st
             }
         }
     }
-    let options =
-        Options { parts: Parts { server: true, client: true, ..Parts::default() }.completed(), ..Options::default() };
-    let names = spec_codegen::http_names(ir, sources, &options);
+    let names = default_http_names(ir, sources);
     for op in ir.operations.iter().filter(|o| !o.webhook) {
         let Some(n) = names.operations.iter().find(|n| n.name == op.name) else { continue };
         items.push((format!("server::{}::{}", names.trait_name, n.name), "server method", op.origin.clone()));

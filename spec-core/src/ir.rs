@@ -392,7 +392,7 @@ pub enum MediaKind {
 
 impl MediaKind {
     pub fn of(media_type: &str) -> MediaKind {
-        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = essence(media_type);
         let (top, sub) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
         if sub == "json" || sub.ends_with("+json") {
             MediaKind::Json
@@ -408,6 +408,12 @@ impl MediaKind {
             MediaKind::Binary
         }
     }
+}
+
+/// A media type without its parameters, lower case: `Application/JSON; charset=utf-8` is
+/// `application/json`.
+pub fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 #[derive(Debug, Clone)]

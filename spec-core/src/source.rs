@@ -59,31 +59,33 @@ impl SourceSet {
         (0..self.files.len() as u32).map(FileId)
     }
 
-    /// Fills in line and column of every diagnostic that has an origin but no position yet,
-    /// scanning each file once for all pointers that concern it.
+    /// Fills in line and column of every diagnostic that has an origin but no position yet.
     pub fn locate_all<'a>(&self, diagnostics: impl IntoIterator<Item = &'a mut Diagnostic>) {
         let mut pending: Vec<&'a mut Diagnostic> =
             diagnostics.into_iter().filter(|d| d.position.is_none() && d.origin.is_some()).collect();
+        let origins: Vec<&Origin> = pending.iter().filter_map(|d| d.origin.as_ref()).collect();
+        let positions = self.positions(&origins);
+        for (d, position) in pending.iter_mut().zip(positions) {
+            d.position = position;
+        }
+    }
+
+    /// Where each origin is (line and column), scanning each file once for all pointers that
+    /// concern it; `None` where not even the file's root can be found.
+    pub fn positions(&self, origins: &[&Origin]) -> Vec<Option<Position>> {
+        let mut positions = vec![None; origins.len()];
         for id in self.ids() {
-            let file = self.file(id);
-            let mine: Vec<usize> = pending
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.origin.as_ref().map(|o| o.file) == Some(id))
-                .map(|(i, _)| i)
-                .collect();
+            let mine: Vec<usize> = (0..origins.len()).filter(|&i| origins[i].file == id).collect();
             if mine.is_empty() {
                 continue;
             }
-            let pointers: Vec<&str> =
-                mine.iter().map(|&i| pending[i].origin.as_ref().map(|o| o.pointer.as_str()).unwrap_or("")).collect();
-            let found = crate::locate::locate(&file.text, file.format, &pointers);
-            let positions: Vec<Option<Position>> = found;
-            for (slot, position) in mine.into_iter().zip(positions) {
-                pending[slot].position = position;
+            let file = self.file(id);
+            let pointers: Vec<&str> = mine.iter().map(|&i| origins[i].pointer.as_str()).collect();
+            for (i, found) in mine.into_iter().zip(crate::locate::locate(&file.text, file.format, &pointers)) {
+                positions[i] = found;
             }
         }
-        pending.clear();
+        positions
     }
 }
 

@@ -15,7 +15,7 @@
 
 mod types;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::diag::Origin;
 use crate::ir::{Ir, Operation, ParamLocation, SecurityRequirement, StatusSpec, TypeId};
@@ -264,11 +264,6 @@ fn status_label(status: StatusSpec) -> String {
     }
 }
 
-/// A media type's identity: its essence, lower case, without parameters.
-fn media_key(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
-}
-
 /// One way to satisfy a security requirement, written canonically: `a+b[scope1,scope2]`.
 fn alternative_label(requirement: &SecurityRequirement) -> String {
     if requirement.schemes.is_empty() {
@@ -315,20 +310,17 @@ impl<'a> Differ<'a> {
     }
 
     fn operations(&mut self) {
-        let old_by_key: BTreeMap<_, usize> =
-            self.old.operations.iter().enumerate().map(|(i, op)| (operation_key(op), i)).collect();
-        let new_keys: HashSet<_> = self.new.operations.iter().map(operation_key).collect();
+        let old_keys: Vec<_> = self.old.operations.iter().map(operation_key).collect();
+        let new_keys: Vec<_> = self.new.operations.iter().map(operation_key).collect();
+        let old_by_key: HashMap<_, usize> = old_keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let new_by_key: HashMap<_, usize> = new_keys.iter().enumerate().map(|(j, k)| (k, j)).collect();
         // Removed operations are reported where they stood: before the next one that survives.
         let mut pending_removed: Vec<usize> = Vec::new();
         let mut removed_before: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, op) in self.old.operations.iter().enumerate() {
-            if new_keys.contains(&operation_key(op)) {
-                let key = operation_key(op);
-                if let Some(j) = self.new.operations.iter().position(|n| operation_key(n) == key) {
-                    removed_before.insert(j, std::mem::take(&mut pending_removed));
-                }
-            } else {
-                pending_removed.push(i);
+        for (i, key) in old_keys.iter().enumerate() {
+            match new_by_key.get(key) {
+                Some(&j) => removed_before.entry(j).or_default().append(&mut pending_removed),
+                None => pending_removed.push(i),
             }
         }
         for j in 0..self.new.operations.len() {
@@ -336,7 +328,7 @@ impl<'a> Differ<'a> {
                 self.operation_removed(i);
             }
             let new_op = &self.new.operations[j];
-            match old_by_key.get(&operation_key(new_op)) {
+            match old_by_key.get(&new_keys[j]) {
                 Some(&i) => self.operation(i, j),
                 None => {
                     let label = operation_label(new_op);
@@ -522,7 +514,7 @@ impl<'a> Differ<'a> {
         items: &[Item],
     ) {
         for a in old {
-            if !new.iter().any(|b| media_key(&b.media_type) == media_key(&a.media_type)) {
+            if !new.iter().any(|b| crate::ir::essence(&b.media_type) == crate::ir::essence(&a.media_type)) {
                 self.report(
                     ChangeKind::ContentTypeRemoved,
                     flow.narrowed(),
@@ -535,7 +527,8 @@ impl<'a> Differ<'a> {
             }
         }
         for b in new {
-            let Some(a) = old.iter().find(|a| media_key(&a.media_type) == media_key(&b.media_type)) else {
+            let Some(a) = old.iter().find(|a| crate::ir::essence(&a.media_type) == crate::ir::essence(&b.media_type))
+            else {
                 self.report(
                     ChangeKind::ContentTypeAdded,
                     flow.widened(),
