@@ -1,6 +1,7 @@
 //! Helpers shared by the workspace tests: run the pipeline on a fixture spec the way the CLI does,
 //! and render what came out (code and diagnostics) for snapshots and generated crates.
 
+pub mod fuzz;
 pub mod loopback;
 
 use std::fmt::Write as _;

@@ -62,8 +62,10 @@ impl HttpGen<'_> {
             }
         });
         let methods: Vec<TokenStream> = ops.iter().map(|o| self.client_method(o)).collect();
-        let title =
-            format!(" Client side of {}: [`Client`] has one method per operation.", ir.title.replace('\n', " "));
+        let title = format!(
+            " Client side of {}: [`Client`] has one method per operation.",
+            ir.title.replace(['\n', '\r'], " ")
+        );
         quote! {
             #[doc = #title]
             #[allow(clippy::all, dead_code, unused_variables, unused_mut, deprecated)]

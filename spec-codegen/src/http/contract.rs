@@ -57,7 +57,7 @@ impl HttpGen<'_> {
         let properties = if self.proptest { self.property_modules(ops) } else { TokenStream::new() };
         let title = format!(
             " Contract checks of {}: whether a router keeps the spec's contract, over loopback HTTP.",
-            self.typer.ir.title.replace('\n', " ")
+            self.typer.ir.title.replace(['\n', '\r'], " ")
         );
         quote! {
             #[doc = #title]
@@ -497,6 +497,14 @@ pub(super) fn unique(taken: &mut Vec<String>, name: String) -> proc_macro2::Iden
     let name = if taken.contains(&name) { format!("{name}_{}", taken.len()) } else { name };
     taken.push(name.clone());
     format_ident!("{name}")
+}
+
+/// `name` without `r#` and the leading underscores snake case adds, to start a longer identifier;
+/// kept whole when that would leave it empty or starting with a digit (`_1st`).
+pub(super) fn stem(name: &str) -> &str {
+    let raw = name.trim_start_matches("r#");
+    let bare = raw.trim_start_matches('_');
+    if bare.is_empty() || bare.starts_with(|c: char| c.is_ascii_digit()) { raw } else { bare }
 }
 
 fn is_json(media: &str) -> bool {

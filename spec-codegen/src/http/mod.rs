@@ -144,7 +144,7 @@ impl<'a> HttpGen<'a> {
         let schema = self.nodes.items();
         let title = format!(
             " The operations of {}: each one's inputs (`…Request`) and responses (`…Response`).",
-            ir.title.replace('\n', " ")
+            ir.title.replace(['\n', '\r'], " ")
         );
         let tokens = quote! {
             #[doc = #title]

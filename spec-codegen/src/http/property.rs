@@ -12,7 +12,7 @@ use spec_core::ir::*;
 use spec_core::lower::names::snake;
 
 use super::client::method_name;
-use super::contract::{declares_success, route_text, shadowed, unique};
+use super::contract::{declares_success, route_text, shadowed, stem, unique};
 use super::*;
 
 impl HttpGen<'_> {
@@ -30,7 +30,7 @@ impl HttpGen<'_> {
             let node = self.nodes.node(&ty);
             let rust = self.typer.rust(None, &ty);
             let location = format!("{}#{}", self.sources.file(def.origin.file).display, def.origin.pointer);
-            let name = unique(&mut names, snake(&def.name, "type").trim_start_matches('_').to_owned());
+            let name = unique(&mut names, stem(&snake(&def.name, "type")).to_owned());
             let doc = format!(" Values of `{}` that its schema ({location}) accepts.", def.name);
             strategies.push(quote! {
                 #[doc = #doc]
@@ -55,7 +55,7 @@ impl HttpGen<'_> {
         let mut checks = Vec::new();
         for (o, shadowed) in ops.iter().zip(shadowed(ops)) {
             let Some(request) = &o.request else { continue };
-            let base = o.op.name.trim_start_matches("r#").trim_start_matches('_');
+            let base = stem(&o.op.name);
             let name = unique(&mut names, format!("{base}_request"));
             strategies.push(self.request_strategy(o, request, &name));
             let inputs = served_params(o.op)
@@ -86,7 +86,7 @@ impl HttpGen<'_> {
         }
         let title = format!(
             " proptest strategies of {}: values of every type and request that their schemas accept.",
-            self.typer.ir.title.replace('\n', " ")
+            self.typer.ir.title.replace(['\n', '\r'], " ")
         );
         quote! {
             #[doc = #title]

@@ -90,7 +90,9 @@ impl HttpGen<'_> {
         }
         let defs = variants.iter().map(|(v, r)| {
             let name = &v.name;
-            let doc = format!(" {}: {}", status_text(v.status), r.description.lines().next().unwrap_or("").trim());
+            // The first line; a bare carriage return ends it too (rustdoc refuses one in a doc comment).
+            let first = r.description.split(['\n', '\r']).next().unwrap_or("").trim();
+            let doc = format!(" {}: {first}", status_text(v.status));
             if v.is_tuple() {
                 let ty = &v.body.as_ref().map(|b| b.ty.clone());
                 return quote!(#[doc = #doc] #name(#ty));

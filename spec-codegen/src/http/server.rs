@@ -33,7 +33,7 @@ impl HttpGen<'_> {
         let responses = ops.iter().map(|o| responses::into_response_impl(&o.response, &o.variants));
         let title = format!(
             " Server side of {}: implement [`{trait_name}`] and serve [`router`].",
-            ir.title.replace('\n', " ")
+            ir.title.replace(['\n', '\r'], " ")
         );
         quote! {
             #[doc = #title]
@@ -94,7 +94,7 @@ impl HttpGen<'_> {
         });
         let doc = format!(
             " The operations of {}; the router calls them with validated inputs.",
-            self.typer.ir.title.replace('\n', " ")
+            self.typer.ir.title.replace(['\n', '\r'], " ")
         );
         quote! {
             #[doc = #doc]

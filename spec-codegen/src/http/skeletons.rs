@@ -128,7 +128,7 @@ fn skeleton(
             quote!(#text)
         }
     };
-    let name = format_ident!("{}_{}", o.name.trim_start_matches('_'), status_text(status).to_ascii_lowercase());
+    let name = format_ident!("{}_{}", super::contract::stem(&o.name), status_text(status).to_ascii_lowercase());
     let method = format_ident!("{}", o.client_method);
     let ignore = format!(
         "skeleton: arrange a server that answers `{operation}` with {}, then remove this line",
