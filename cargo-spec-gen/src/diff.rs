@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
+use spec_codegen::config::Config;
+use spec_codegen::lockfile::{self, LockChoice};
 use spec_codegen::pipeline::{self, Deny};
 use spec_codegen::{HttpNames, Options, Parts};
 use spec_core::diag::{Origin, Position};
@@ -94,11 +96,15 @@ fn compare(args: &DiffArgs) -> Result<ExitCode, String> {
         (Some(_), _) => return Err("error: with --base, give only the new spec".into()),
         (None, _) => return Err("error: give OLD and NEW specs, or --base GIT_REF and one spec".into()),
     };
+    // Both versions get the names `generate` would give the new one: its spec-gen.toml entry's
+    // renames and trait name, and the names its spec-gen.lock pins (which a regeneration keeps).
+    let mut options = generate_options(&new_path)?;
+    options.lock = LockChoice::Of { path: lockfile::beside(&new_path), section: lockfile::section_of(&new_path) };
     // The versions load on two threads: loading is most of the time, and they are independent.
     let new_shown = new_path.display().to_string();
     let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| load(&old_path, old_shown));
-        let new = load(&new_path, new_shown);
+        let old = scope.spawn(|| load(&old_path, old_shown, &options));
+        let new = load(&new_path, new_shown, &options);
         (old.join().unwrap_or_else(|_| Err("error: loading the old version failed".into())), new)
     });
     let (old, new) = (old?, new?);
@@ -117,17 +123,28 @@ fn compare(args: &DiffArgs) -> Result<ExitCode, String> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn load(path: &Path, shown: String) -> Result<LoadedVersion, String> {
-    let (loaded, ir) = pipeline::lower(path, Deny::default()).map_err(|failure| failure.render(path))?;
-    let names = default_http_names(&ir, &loaded.sources);
+fn load(path: &Path, shown: String, options: &Options) -> Result<LoadedVersion, String> {
+    let (loaded, ir) = pipeline::lower(path, options, Deny::default()).map_err(|failure| failure.render(path))?;
+    let names = http_names(&ir, &loaded.sources, options);
     Ok(LoadedVersion { shown, loaded, ir, names })
 }
 
-/// The names the server and client parts give the trait and the operations' items, with the
-/// default options (the names a plain `generate` writes).
-pub(crate) fn default_http_names(ir: &Ir, sources: &SourceSet) -> HttpNames {
+/// The options `generate` uses for `spec` that decide names: its entry in the spec-gen.toml of
+/// the current folder, if any, else the defaults; the lock beside the spec.
+pub(crate) fn generate_options(spec: &Path) -> Result<Options, String> {
+    let here = std::env::current_dir().map_err(|e| format!("error: cannot read the current folder: {e}"))?;
+    let config = Config::find(&here).map_err(|e| format!("error: {e}"))?;
+    match config.as_ref().and_then(|c| c.entry(spec)) {
+        Some(entry) => entry.options().map(|(options, _)| options).map_err(|e| format!("error: {e}")),
+        None => Ok(Options::default()),
+    }
+}
+
+/// The names the server and client parts give the trait and the operations' items (whatever
+/// parts `options` asks for: these names exist whichever are generated).
+pub(crate) fn http_names(ir: &Ir, sources: &SourceSet, options: &Options) -> HttpNames {
     let options =
-        Options { parts: Parts { server: true, client: true, ..Parts::default() }.completed(), ..Options::default() };
+        Options { parts: Parts { server: true, client: true, ..Parts::default() }.completed(), ..options.clone() };
     spec_codegen::http_names(ir, sources, &options)
 }
 

@@ -55,6 +55,17 @@ enum Command {
     /// Write a JSON map from every generated item to its spec location (file, line, JSON
     /// pointer) and back, for review tools and auditors.
     Trace(trace::TraceArgs),
+    /// Pin the current Rust names of the spec's types and operations in spec-gen.lock (as
+    /// `generate` does), without generating code: for crates that generate in build.rs.
+    Lock(LockArgs),
+}
+
+#[derive(clap::Args)]
+struct LockArgs {
+    spec: PathBuf,
+    /// The lock file (default: spec-gen.lock beside the spec).
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -164,6 +175,10 @@ struct GenerateArgs {
     /// Generate only this operation, by operationId (repeatable), and the types it reaches.
     #[arg(long = "operation", value_name = "ID")]
     operations: Vec<String>,
+    /// The lock file that pins generated names (default: spec-gen.lock beside the spec);
+    /// `generate` updates it, `check` reports when it is out of date.
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -206,6 +221,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage(args),
         Command::Diff(args) => diff::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Lock(args) => lock(args),
         Command::Init(args) => init::run(init::InitArgs { spec: &args.spec, parts: args.parts, build: !args.no_build }),
     }
 }
@@ -231,6 +247,7 @@ fn overrides_of(args: &GenerateArgs) -> Result<Overrides, String> {
     overrides.select = spec_core::select::Selection { tags: args.tags.clone(), operations: args.operations.clone() };
     overrides.deny_approximations = args.deny.contains(&DenyArg::Approximations);
     overrides.deny_warnings = args.deny.contains(&DenyArg::Warnings);
+    overrides.lock = args.lock.clone();
     Ok(overrides)
 }
 
@@ -354,6 +371,12 @@ fn generate_one(job: &Job, report: Option<&PathBuf>) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    if let Some(lock) = &run.lock {
+        if let Err(e) = lock.write() {
+            eprintln!("error: cannot write `{}`: {e}", lock.path.display());
+            return ExitCode::from(1);
+        }
+    }
     if std::env::var_os("SPEC_GEN_TIMINGS").is_some() {
         let write = ("write", write_started.elapsed());
         for (stage, time) in run.timings.iter().chain([&write]) {
@@ -402,7 +425,11 @@ fn check(args: GenerateArgs) -> ExitCode {
             Err(code) => return code,
         };
         let mut stale = false;
-        for (path, want) in &output_files(job, &run.output) {
+        let mut files: Vec<(PathBuf, String)> = output_files(job, &run.output);
+        if let Some(lock) = run.lock.as_ref().filter(|l| l.changed()) {
+            files.push((lock.path.clone(), lock.after.clone()));
+        }
+        for (path, want) in &files {
             let have = std::fs::read_to_string(path).unwrap_or_default();
             if have != *want {
                 stale = true;
@@ -427,6 +454,34 @@ fn check(args: GenerateArgs) -> ExitCode {
         );
         ExitCode::from(1)
     }
+}
+
+fn lock(args: LockArgs) -> ExitCode {
+    let mut options = match diff::generate_options(&args.spec) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = args.lock {
+        options.lock = spec_codegen::lockfile::LockChoice::At(path);
+    }
+    let update = match pipeline::lock(&args.spec, &options) {
+        Ok(Some(update)) => update,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(failure) => {
+            eprint!("{}", failure.render(&args.spec));
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = update.write() {
+        eprintln!("error: cannot write `{}`: {e}", update.path.display());
+        return ExitCode::from(1);
+    }
+    let verdict = if update.changed() { "updated" } else { "already up to date" };
+    eprintln!("spec-gen: {} {verdict} for {}", update.path.display(), args.spec.display());
+    ExitCode::SUCCESS
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {

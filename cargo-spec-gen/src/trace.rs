@@ -11,7 +11,7 @@ use spec_codegen::pipeline::{self, Deny};
 use spec_core::diag::Origin;
 use spec_core::ir::{Ir, TypeKind};
 
-use crate::diff::{default_http_names, places};
+use crate::diff::{generate_options, http_names, places};
 
 #[derive(clap::Args)]
 pub struct TraceArgs {
@@ -22,14 +22,21 @@ pub struct TraceArgs {
 }
 
 pub fn run(args: TraceArgs) -> ExitCode {
-    let (loaded, ir) = match pipeline::lower(&args.spec, Deny::default()) {
+    let options = match generate_options(&args.spec) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let (loaded, ir) = match pipeline::lower(&args.spec, &options, Deny::default()) {
         Ok(lowered) => lowered,
         Err(failure) => {
             eprint!("{}", failure.render(&args.spec));
             return ExitCode::FAILURE;
         }
     };
-    let items = items_of(&ir, &loaded.sources);
+    let items = items_of(&ir, &loaded.sources, &options);
     let origins: Vec<&Origin> = items.iter().map(|(_, _, o)| o).collect();
     let located = places(&loaded.sources, &origins);
     let mut by_location: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -70,7 +77,11 @@ fn write(path: &Path, text: &str) -> ExitCode {
 /// Every generated item with a spec origin: (Rust path in the generated module, kind, origin).
 /// Types and their fields; per operation the server trait method, the client method and the
 /// request struct's parameter fields; security schemes.
-fn items_of(ir: &Ir, sources: &spec_core::SourceSet) -> Vec<(String, &'static str, Origin)> {
+fn items_of(
+    ir: &Ir,
+    sources: &spec_core::SourceSet,
+    options: &spec_codegen::Options,
+) -> Vec<(String, &'static str, Origin)> {
     let mut items = Vec::new();
     for def in &ir.types {
         let kind = match &def.kind {
@@ -87,7 +98,7 @@ fn items_of(ir: &Ir, sources: &spec_core::SourceSet) -> Vec<(String, &'static st
             }
         }
     }
-    let names = default_http_names(ir, sources);
+    let names = http_names(ir, sources, options);
     for op in ir.operations.iter().filter(|o| !o.webhook) {
         let Some(n) = names.operations.iter().find(|n| n.name == op.name) else { continue };
         items.push((format!("server::{}::{}", names.trait_name, n.name), "server method", op.origin.clone()));

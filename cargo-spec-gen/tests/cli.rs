@@ -112,8 +112,17 @@ fn approximations_are_reported_and_can_be_denied() {
     let dir = tmp("deny");
     let spec = repo().join("tests/fixtures/maps.yaml");
     let report = dir.join("report.json");
-    let (code, stderr) =
-        run(bin().arg("generate").arg(&spec).arg("--out").arg(dir.join("a.rs")).arg("--report").arg(&report));
+    // The lock goes here, not beside the fixture.
+    let lock = dir.join("spec-gen.lock");
+    let (code, stderr) = run(bin()
+        .arg("generate")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.join("a.rs"))
+        .arg("--report")
+        .arg(&report)
+        .arg("--lock")
+        .arg(&lock));
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("1 approximation"), "fidelity summary: {stderr}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();

@@ -202,6 +202,11 @@ impl Builder {
                 Ok(resolved) => resolved,
                 Err(e) => return Err(BuildError(format!("error: invalid spec-gen options: {e}\n"))),
             };
+            // The lock file pins names, so it is an input, when there is one: a missing file named
+            // in `rerun-if-changed` would rerun this script on every build.
+            if let Some((lock, _)) = options.lock.locate(&path).filter(|(lock, _)| lock.is_file()) {
+                println!("cargo:rerun-if-changed={}", lock.display());
+            }
             let result = pipeline::run(&path, &options, deny);
             // Every file the spec read, also when it failed, so fixing any of them reruns us.
             let sources = match &result {

@@ -161,6 +161,8 @@ pub struct Overrides {
     pub derives: Vec<String>,
     pub server_trait: Option<String>,
     pub renames: Vec<(String, String)>,
+    /// `--lock FILE`: the lock file instead of the one beside the spec.
+    pub lock: Option<std::path::PathBuf>,
     /// Replaces the config's selection when it selects anything.
     pub select: spec_core::select::Selection,
     pub deny_approximations: bool,
@@ -184,6 +186,9 @@ impl Overrides {
         }
         if let Some(name) = &self.server_trait {
             options.server_trait = Some(name.clone());
+        }
+        if let Some(path) = &self.lock {
+            options.lock = crate::lockfile::LockChoice::At(path.clone());
         }
         for (from, to) in &self.renames {
             options.renames.retain(|(f, _)| f != from);

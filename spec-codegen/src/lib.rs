@@ -9,6 +9,7 @@ pub mod config;
 pub mod deps;
 mod docs;
 mod http;
+pub mod lockfile;
 pub mod options;
 pub mod pipeline;
 mod support;
@@ -52,6 +53,9 @@ pub enum GenerateError {
     /// A `--tag` or `--operation` that selects nothing.
     #[error("cannot select: {0}")]
     Select(String),
+    /// An unreadable or malformed `spec-gen.lock`.
+    #[error("cannot use the lock file: {0}")]
+    Lock(String),
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -65,12 +69,13 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
     let ranges: Vec<std::ops::Range<usize>> =
         (0..ir.types.len()).step_by(chunk.max(1)).map(|start| start..(start + chunk).min(ir.types.len())).collect();
     let edges = &typeref::recursive_edges(ir);
+    let lines = &docs::SpecLines::of(ir, sources);
     let pieces: Vec<Result<Piece, GenerateError>> = if ranges.len() <= 1 {
-        ranges.into_iter().map(|r| piece(ir, sources, options, edges, r)).collect()
+        ranges.into_iter().map(|r| piece(ir, sources, options, edges, lines, r)).collect()
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> =
-                ranges.into_iter().map(|r| scope.spawn(move || piece(ir, sources, options, edges, r))).collect();
+                ranges.into_iter().map(|r| scope.spawn(move || piece(ir, sources, options, edges, lines, r))).collect();
             handles
                 .into_iter()
                 .map(|h| {
@@ -95,7 +100,7 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         }
     }
     let started = std::time::Instant::now();
-    let (server, server_diags, server_used) = http_modules(ir, sources, options, edges);
+    let (server, server_diags, server_used) = http_modules(ir, sources, options, edges, lines);
     diagnostics.extend(server_diags);
     used |= server_used;
     let (module, dependencies) = finish(ir, options, used, support);
@@ -132,10 +137,11 @@ fn piece(
     sources: &SourceSet,
     options: &Options,
     edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
+    lines: &docs::SpecLines,
     range: std::ops::Range<usize>,
 ) -> Result<Piece, GenerateError> {
     let t0 = std::time::Instant::now();
-    let typer = typeref::Typer::new(ir, &options.formats, edges);
+    let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let tokens = types_gen.items_in(range);
     let t1 = std::time::Instant::now();
@@ -161,10 +167,11 @@ pub struct Tokens {
 
 pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Tokens, GenerateError> {
     let edges = typeref::recursive_edges(ir);
-    let typer = typeref::Typer::new(ir, &options.formats, &edges);
+    let lines = docs::SpecLines::of(ir, sources);
+    let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
-    let (server, server_diags, server_used) = http_modules(ir, sources, options, &edges);
+    let (server, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
     let mut used = typer.used();
     used |= server_used;
     let (module, dependencies) = finish(ir, options, used, types_gen.support);
@@ -181,11 +188,12 @@ fn http_modules(
     sources: &SourceSet,
     options: &Options,
     edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
+    lines: &docs::SpecLines,
 ) -> (TokenStream, Diagnostics, typeref::UsedPrimitives) {
     if !options.parts.server && !options.parts.client {
         return (TokenStream::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
     }
-    let typer = typeref::Typer::new(ir, &options.formats, edges);
+    let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
     let (module, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
     let runtime = http::runtime_module(&options.parts);
     (quote!(#runtime #module), diags, used)
@@ -194,7 +202,8 @@ fn http_modules(
 /// The names the `server` and `client` parts give the trait and each operation's items.
 pub fn http_names(ir: &Ir, sources: &SourceSet, options: &Options) -> http::HttpNames {
     let edges = typeref::recursive_edges(ir);
-    let typer = typeref::Typer::new(ir, &options.formats, &edges);
+    let lines = docs::SpecLines::default();
+    let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     http::HttpGen::new(&typer, sources, options).names()
 }
 
@@ -243,7 +252,8 @@ pub fn scaffold_server(
     let path: syn::Path = syn::parse_str(server_path)
         .map_err(|e| GenerateError::Unparsable(format!("`{server_path}` is not a module path: {e}")))?;
     let edges = typeref::recursive_edges(ir);
-    let typer = typeref::Typer::new(ir, &options.formats, &edges);
+    let lines = docs::SpecLines::of(ir, sources);
+    let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     let tokens = http::HttpGen::new(&typer, sources, options).scaffold(&path);
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     Ok(format!(

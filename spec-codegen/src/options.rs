@@ -145,6 +145,8 @@ pub struct Options {
     pub renames: Vec<(String, String)>,
     /// Only these operations (by tag or operationId) and the types they reach; empty: all.
     pub select: spec_core::select::Selection,
+    /// The `spec-gen.lock` whose pinned names the run keeps.
+    pub lock: crate::lockfile::LockChoice,
 }
 
 /// Checks a rename given by the user: `FROM=TO`, `TO` a plain Rust identifier.

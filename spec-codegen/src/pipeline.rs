@@ -9,6 +9,7 @@ use spec_core::diag::{Diagnostic, Diagnostics, Severity};
 use spec_core::ir::Ir;
 use spec_core::{Loaded, SourceSet};
 
+use crate::lockfile::{LockFile, LockUpdate};
 use crate::{GenerateError, Options, Output};
 
 /// Which diagnostics stop generation besides errors.
@@ -37,6 +38,8 @@ pub struct Generated {
     pub diagnostics: Diagnostics,
     /// Wall time per stage: load, ir, then the generator's own stages.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The lock file as this run would leave it (`None` when the run uses none).
+    pub lock: Option<LockUpdate>,
 }
 
 /// Why a run produced no code.
@@ -72,19 +75,26 @@ impl Failure {
 /// Runs the whole pipeline on the root spec at `spec`.
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
     let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
-    apply_user_choices(&mut ir, options).map_err(Failure::Generate)?;
+    let lock = apply_user_choices(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
     let generator_diags = std::mem::take(&mut output.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
-    Ok(Generated { loaded, ir, output, diagnostics, timings })
+    Ok(Generated { loaded, ir, output, diagnostics, timings, lock })
+}
+
+/// Load, lower and pin names only: the lock file as `generate` would leave it, without
+/// generating code (`cargo spec-gen lock`).
+pub fn lock(spec: &Path, options: &Options) -> Result<Option<LockUpdate>, Failure> {
+    let (loaded, mut ir, _, _) = load_ir(spec)?;
+    pin_names(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)
 }
 
 /// The pipeline for the proc macro: the same steps, ending in tokens the compiler takes directly
 /// instead of formatted text.
 pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
     let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
-    apply_user_choices(&mut ir, options).map_err(Failure::Generate)?;
+    apply_user_choices(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let generator_diags = std::mem::take(&mut tokens.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
@@ -94,10 +104,35 @@ pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded,
 
 type Timings = Vec<(&'static str, Duration)>;
 
-/// What the user asks of the IR itself, before any code: type names, then the operations kept.
-fn apply_user_choices(ir: &mut Ir, options: &Options) -> Result<(), GenerateError> {
+/// What the user asks of the IR itself, before any code: the names the lock file pins, the
+/// user's renames, then the operations kept. Returns the lock file as the run leaves it.
+fn apply_user_choices(
+    spec: &Path,
+    ir: &mut Ir,
+    sources: &SourceSet,
+    options: &Options,
+) -> Result<Option<LockUpdate>, GenerateError> {
+    let lock = pin_names(spec, ir, sources, options)?;
     rename(ir, &options.renames)?;
-    spec_core::select::select(ir, &options.select).map_err(GenerateError::Select)
+    spec_core::select::select(ir, &options.select).map_err(GenerateError::Select)?;
+    Ok(lock)
+}
+
+/// Gives the IR the names the lock file pins for this spec, and records its names (all of them,
+/// before renames and selection, which the options redo every run) as the lock's new section.
+fn pin_names(
+    spec: &Path,
+    ir: &mut Ir,
+    sources: &SourceSet,
+    options: &Options,
+) -> Result<Option<LockUpdate>, GenerateError> {
+    let Some((path, section)) = options.lock.locate(spec) else { return Ok(None) };
+    let (mut file, before) = LockFile::read(&path).map_err(GenerateError::Lock)?;
+    if let Some(pins) = file.specs.get(&section) {
+        spec_core::lock::pin(ir, sources, pins);
+    }
+    file.specs.insert(section, spec_core::lock::record(ir, sources));
+    Ok(Some(LockUpdate { path, before, after: file.render() }))
 }
 
 /// Applies the user's type names: every type generated for component `from` (one, or a request
@@ -123,9 +158,13 @@ fn rename(ir: &mut Ir, renames: &[(String, String)]) -> Result<(), GenerateError
 }
 
 /// Load and lower only, for front ends that read the IR instead of generating code (the macro's
-/// struct check): the sources and the IR, or the failure with every located diagnostic.
-pub fn lower(spec: &Path, deny: Deny) -> Result<(Loaded, Ir), Failure> {
-    let (loaded, ir, mut diagnostics, _) = load_ir(spec)?;
+/// struct check, diff, trace): the sources and the IR with the names `generate` gives (pinned by
+/// the lock file, renamed by the options; every operation kept), or the failure with every
+/// located diagnostic.
+pub fn lower(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, Ir), Failure> {
+    let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
+    pin_names(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
     let loaded = finish_diagnostics(loaded, &mut diagnostics, Diagnostics::default(), deny)?;
     Ok((loaded, ir))
 }

@@ -21,11 +21,18 @@ pub struct Typer<'a> {
     used: std::cell::Cell<u32>,
     /// Path from the module being written to the types' module (`super::` inside `server`).
     prefix: TokenStream,
+    /// Where each type and operation is declared, for doc comments.
+    pub lines: &'a crate::docs::SpecLines,
 }
 
 impl<'a> Typer<'a> {
-    pub fn new(ir: &'a Ir, formats: &'a FormatMapping, boxed: &'a HashSet<(TypeId, TypeId)>) -> Self {
-        Typer { ir, formats, boxed, used: std::cell::Cell::new(0), prefix: TokenStream::new() }
+    pub fn new(
+        ir: &'a Ir,
+        formats: &'a FormatMapping,
+        boxed: &'a HashSet<(TypeId, TypeId)>,
+        lines: &'a crate::docs::SpecLines,
+    ) -> Self {
+        Typer { ir, formats, boxed, used: std::cell::Cell::new(0), prefix: TokenStream::new(), lines }
     }
 
     /// A typer for code in a child module of the types (`server`, `client`), naming them `super::X`.

@@ -7,7 +7,7 @@ use spec_core::diag::{Diagnostic, Diagnostics};
 use spec_core::ir::*;
 use spec_core::source::SourceSet;
 
-use crate::docs::doc_attrs;
+use crate::docs::{Declared, doc_attrs};
 use crate::support::SupportNeeds;
 use crate::typeref::Typer;
 
@@ -41,7 +41,10 @@ impl<'a> TypesGen<'a> {
     }
 
     fn item(&mut self, id: TypeId, def: &TypeDef) -> TokenStream {
-        let docs = doc_attrs(&def.docs, Some((self.sources, &def.origin)));
+        let docs = doc_attrs(
+            &def.docs,
+            Some(Declared { sources: self.sources, lines: self.typer.lines, origin: &def.origin }),
+        );
         let deprecated = deprecated_attr(&def.docs);
         let name = self.typer.name(id);
         let allow = self.allow_deprecated(id);

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod ir;
 pub mod lint;
 pub mod locate;
+pub mod lock;
 pub mod lower;
 pub mod pattern;
 pub mod refs;

@@ -163,7 +163,10 @@ fn spec_failure(spec: &LitStr, written: &std::path::Path, mut failure: spec_code
 
 /// Each file the spec read as a compile-time input, so editing one rebuilds the crate.
 fn spec_inputs(sources: &spec_core::source::SourceSet) -> proc_macro2::TokenStream {
-    let inputs = sources.files.iter().map(|f| f.path.display().to_string());
+    // The lock file beside the root spec pins names, so it is an input too (when there is one:
+    // `include_bytes!` of a missing file would be an error).
+    let lock = sources.files.first().map(|root| spec_codegen::lockfile::beside(&root.path)).filter(|p| p.is_file());
+    let inputs = sources.files.iter().map(|f| f.path.clone()).chain(lock).map(|p| p.display().to_string());
     quote!(#(const _: &[u8] = include_bytes!(#inputs);)*)
 }
 
@@ -184,7 +187,7 @@ fn check_struct(args: Args, item: syn::ItemStruct) -> syn::Result<proc_macro2::T
         return Err(syn::Error::new(operation.span(), "`operation` and `status` are for test functions"));
     }
     let (_, written, path) = spec_path(&args.spec);
-    let (loaded, ir) = spec_codegen::pipeline::lower(&path, Default::default())
+    let (loaded, ir) = spec_codegen::pipeline::lower(&path, &Default::default(), Default::default())
         .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
     let mut sources = loaded.sources;
     sources.shown_dir = written.parent().map(PathBuf::from).unwrap_or_default();
@@ -207,7 +210,7 @@ fn check_test(args: Args, function: syn::ItemFn) -> syn::Result<proc_macro2::Tok
         ));
     };
     let (_, written, path) = spec_path(&args.spec);
-    let (loaded, ir) = spec_codegen::pipeline::lower(&path, Default::default())
+    let (loaded, ir) = spec_codegen::pipeline::lower(&path, &Default::default(), Default::default())
         .map_err(|failure| spec_failure(&args.spec, &written, failure))?;
     let wanted = operation.value();
     let Some(op) =

@@ -1,6 +1,6 @@
 //! Rebuild behaviour of the build.rs and macro front ends, with a real nested `cargo build`:
-//! touching a file that the spec `$ref`s reruns the build script (re-expands the macro); touching
-//! an unrelated file does not.
+//! touching a file that the spec `$ref`s, or the spec-gen.lock beside it, reruns the build script
+//! (re-expands the macro); touching an unrelated file does not.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,6 +37,8 @@ fn app(root: &Path, name: &str, extra: &str, lib: &str) -> PathBuf {
         write(&app.join("spec").join(file), &std::fs::read_to_string(fixture.join(file)).unwrap());
     }
     write(&app.join("spec/README.md"), "not part of the spec\n");
+    // A lock file that pins nothing: its names are the derived ones, but it is an input.
+    write(&app.join("spec/spec-gen.lock"), "version = 1\n");
     app
 }
 
@@ -86,6 +88,9 @@ fn touching_a_referenced_file_reruns_the_build_script_and_an_unrelated_one_does_
     touch(&app.join("spec/openapi.yaml"));
     build();
     assert_eq!(runs(), 3, "the root spec reruns it");
+    touch(&app.join("spec/spec-gen.lock"));
+    build();
+    assert_eq!(runs(), 4, "the lock file beside the spec reruns it");
 }
 
 /// The macro front end: the crate is recompiled (the macro re-expanded) when a file the spec
@@ -119,4 +124,6 @@ fn touching_a_referenced_file_re_expands_the_macro_and_an_unrelated_one_does_not
     assert!(!build(), "an unrelated file in the spec folder does not");
     touch(&app.join("spec/openapi.yaml"));
     assert!(build(), "the root spec re-expands it");
+    touch(&app.join("spec/spec-gen.lock"));
+    assert!(build(), "the lock file beside the spec re-expands it");
 }

@@ -3,7 +3,7 @@
 
 /// A pet in the store.
 ///
-/// Spec: `petstore.yaml#/components/schemas/Pet`
+/// Spec: `petstore.yaml#/components/schemas/Pet`, line 134
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct Pet {
@@ -33,7 +33,7 @@ pub struct Pet {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_code: ::std::option::Option<::std::string::String>,
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "::std::string::String")]
 pub struct PetName(::std::string::String);
@@ -63,7 +63,7 @@ impl ::std::convert::From<PetName> for ::std::string::String {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Kind`
+/// Spec: `petstore.yaml#/components/schemas/Kind`, line 194
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     Dog(Dog),
@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for Kind {
         }
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Dog`
+/// Spec: `petstore.yaml#/components/schemas/Dog`, line 203
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
     #[serde(rename = "type")]
@@ -116,14 +116,14 @@ impl Dog {
         true
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Cat`
+/// Spec: `petstore.yaml#/components/schemas/Cat`, line 212
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cat {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub lives: CatLives,
 }
-/// Spec: `petstore.yaml#/components/schemas/Cat/properties/lives`
+/// Spec: `petstore.yaml#/components/schemas/Cat/properties/lives`, line 218
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "i64")]
 pub struct CatLives(i64);
@@ -151,7 +151,7 @@ impl ::std::convert::From<CatLives> for i64 {
 }
 /// Where the pet is in the sales process.
 ///
-/// Spec: `petstore.yaml#/components/schemas/PetStatus`
+/// Spec: `petstore.yaml#/components/schemas/PetStatus`, line 189
 #[derive(
     Debug,
     Clone,
@@ -187,7 +187,7 @@ impl ::std::fmt::Display for PetStatus {
         f.write_str(self.as_str())
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`, line 157
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "::std::vec::Vec<::std::string::String>")]
 pub struct PetTags(::std::vec::Vec<::std::string::String>);
@@ -216,7 +216,7 @@ impl ::std::convert::From<PetTags> for ::std::vec::Vec<::std::string::String> {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`, line 169
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "f64")]
 pub struct PetWeightKg(f64);
@@ -242,7 +242,7 @@ impl ::std::convert::From<PetWeightKg> for f64 {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Problem`
+/// Spec: `petstore.yaml#/components/schemas/Problem`, line 222
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -260,7 +260,7 @@ impl Problem {
         ::std::string::String::from("about:blank")
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Problem/properties/status`
+/// Spec: `petstore.yaml#/components/schemas/Problem/properties/status`, line 232
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "i64")]
 pub struct ProblemStatus(i64);
@@ -286,7 +286,7 @@ impl ::std::convert::From<ProblemStatus> for i64 {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/paths/~1pets/get/parameters/0/schema`
+/// Spec: `petstore.yaml#/paths/~1pets/get/parameters/0/schema`, line 23
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "i32")]
 pub struct ListPetsLimit(i32);
@@ -314,7 +314,7 @@ impl ::std::convert::From<ListPetsLimit> for i32 {
 }
 /// A pet in the store.
 ///
-/// Spec: `petstore.yaml#/components/schemas/Pet`
+/// Spec: `petstore.yaml#/components/schemas/Pet`, line 134
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct PetRequest {
@@ -342,7 +342,7 @@ pub struct PetRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_code: ::std::option::Option<::std::string::String>,
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "::std::string::String")]
 pub struct PetRequestName(::std::string::String);
@@ -372,7 +372,7 @@ impl ::std::convert::From<PetRequestName> for ::std::string::String {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`, line 157
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "::std::vec::Vec<::std::string::String>")]
 pub struct PetRequestTags(::std::vec::Vec<::std::string::String>);
@@ -401,7 +401,7 @@ impl ::std::convert::From<PetRequestTags> for ::std::vec::Vec<::std::string::Str
         value.0
     }
 }
-/// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`
+/// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`, line 169
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "f64")]
 pub struct PetRequestWeightKg(f64);
@@ -427,7 +427,7 @@ impl ::std::convert::From<PetRequestWeightKg> for f64 {
         value.0
     }
 }
-/// Spec: `petstore.yaml#/paths/~1pets~1{petId}/parameters/0/schema`
+/// Spec: `petstore.yaml#/paths/~1pets~1{petId}/parameters/0/schema`, line 87
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "i64")]
 pub struct ShowPetByIdPetId(i64);

@@ -9,7 +9,7 @@ use spec_core::ir::*;
 
 use super::responses::{HeaderField, MediaBody, Variant};
 use super::*;
-use crate::docs::doc_attrs;
+use crate::docs::{Declared, doc_attrs};
 
 /// Inherent items of `Client` an operation's method must not shadow.
 const CLIENT_ITEMS: [&str; 8] =
@@ -218,7 +218,10 @@ impl HttpGen<'_> {
         let op = o.op;
         let name = method_name(o);
         let response = &o.response;
-        let docs = doc_attrs(&operation_docs(op), Some((self.sources, &op.origin)));
+        let docs = doc_attrs(
+            &operation_docs(op),
+            Some(Declared { sources: self.sources, lines: self.typer.lines, origin: &op.origin }),
+        );
         let route = format!(" `{} {}`", op.method.as_str().to_uppercase(), op.path);
         let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
         let request = o.request.as_ref().map(|r| quote!(, request: #r));

@@ -192,7 +192,7 @@ impl<'a> HttpGen<'a> {
     /// `server_path` is where the user's crate has the generated `server` module.
     pub fn scaffold(mut self, server_path: &syn::Path) -> TokenStream {
         let (trait_name, _, ops) = self.operations();
-        scaffold::skeleton(&trait_name, &ops, server_path, self.sources)
+        scaffold::skeleton(&trait_name, &ops, server_path, self.sources, self.typer.lines)
     }
 
     /// The names the generated code gives the trait and each operation's items, for tools and
@@ -231,7 +231,7 @@ impl<'a> HttpGen<'a> {
         let base = pascal(&op.name, "Operation");
         let mut items = TokenStream::new();
         let request = self.request_struct(&base, op, &mut items);
-        let (response, response_items, variants) = self.responses(&base, &op.responses);
+        let (response, response_items, variants) = self.responses(&base, op);
         items.extend(response_items);
         let security = self.requirement_sets(op);
         let generated = Op {
@@ -294,9 +294,12 @@ impl<'a> HttpGen<'a> {
             });
         }
         let doc = format!(" The inputs of `{}`.", op.name);
+        let spec = format!(" {}", crate::docs::spec_line(self.sources, self.typer.lines, &op.origin));
         let default = all_optional.then(|| quote!(Default,));
         items.extend(quote! {
             #[doc = #doc]
+            #[doc = ""]
+            #[doc = #spec]
             #[derive(Debug, Clone, PartialEq, #default)]
             pub struct #name { #(#fields,)* }
 

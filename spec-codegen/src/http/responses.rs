@@ -4,7 +4,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use spec_core::ir::{Content, MediaKind, Primitive, Response, StatusSpec, TypeRef};
+use spec_core::ir::{Content, MediaKind, Operation, Primitive, StatusSpec, TypeRef};
 use spec_core::lower::names::{Scope, pascal};
 
 use super::HttpGen;
@@ -65,7 +65,8 @@ impl Variant {
 impl HttpGen<'_> {
     /// The response enum of an operation named `base` (`GetPet` → `GetPetResponse`), its body enums,
     /// and the variants' descriptions for the handler and the mock.
-    pub(super) fn responses(&mut self, base: &str, responses: &[Response]) -> (Ident, TokenStream, Vec<Variant>) {
+    pub(super) fn responses(&mut self, base: &str, op: &Operation) -> (Ident, TokenStream, Vec<Variant>) {
+        let responses = &op.responses;
         let enum_name = self.claim_type(format!("{base}Response"));
         let mut items = TokenStream::new();
         let mut scope = Scope::default();
@@ -119,7 +120,13 @@ impl HttpGen<'_> {
                 _ => quote!(#enum_name::#name { status, .. } => status,),
             }
         });
+        let doc = format!(" The responses of `{}`, one variant per declared status.", op.name);
+        let spec =
+            format!(" {}", crate::docs::spec_line(self.sources, self.typer.lines, &op.origin.child("responses")));
         items.extend(quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #spec]
             #[derive(Debug, Clone, PartialEq)]
             pub enum #enum_name { #(#defs,)* }
 

@@ -5,9 +5,15 @@ use quote::quote;
 use spec_core::source::SourceSet;
 
 use super::{Op, operation_docs};
-use crate::docs::doc_attrs;
+use crate::docs::{Declared, SpecLines, doc_attrs};
 
-pub fn skeleton(trait_name: &Ident, ops: &[Op], server_path: &syn::Path, sources: &SourceSet) -> TokenStream {
+pub fn skeleton(
+    trait_name: &Ident,
+    ops: &[Op],
+    server_path: &syn::Path,
+    sources: &SourceSet,
+    lines: &SpecLines,
+) -> TokenStream {
     let secured = ops.iter().any(|o| o.security.is_some());
     let auth = secured.then(|| {
         quote! {
@@ -22,7 +28,7 @@ pub fn skeleton(trait_name: &Ident, ops: &[Op], server_path: &syn::Path, sources
     let methods = ops.iter().map(|o| {
         let method = &o.method;
         let response = &o.response;
-        let docs = doc_attrs(&operation_docs(o.op), Some((sources, &o.op.origin)));
+        let docs = doc_attrs(&operation_docs(o.op), Some(Declared { sources, lines, origin: &o.op.origin }));
         let request = o.request.as_ref().map(|r| quote!(, request: #r));
         let auth = o.security.as_ref().map(|(_, optional)| {
             if *optional { quote!(, auth: Option<Self::Claims>) } else { quote!(, auth: Self::Claims) }

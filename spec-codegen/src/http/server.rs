@@ -8,7 +8,7 @@ use spec_core::diag::Diagnostic;
 use spec_core::ir::*;
 
 use super::*;
-use crate::docs::doc_attrs;
+use crate::docs::{Declared, doc_attrs};
 
 impl HttpGen<'_> {
     /// The `server` module; the operation types come from `operations`.
@@ -64,7 +64,7 @@ impl HttpGen<'_> {
         let methods = ops.iter().map(|o| {
             let method = &o.method;
             let response = &o.response;
-            let docs = doc_attrs(&operation_docs(o.op), Some((self.sources, &o.op.origin)));
+            let docs = doc_attrs(&operation_docs(o.op), Some(Declared { sources: self.sources, lines: self.typer.lines, origin: &o.op.origin }));
             let route = format!(" `{} {}`", o.op.method.as_str().to_uppercase(), o.op.path);
             let deprecated = o.op.docs.deprecated.then(|| quote!(#[deprecated]));
             let request = o.request.as_ref().map(|r| quote!(, request: #r));

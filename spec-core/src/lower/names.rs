@@ -15,7 +15,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names generated code must not shadow, because user code that includes the output (and
 /// derive macros) may refer to them unqualified.
-const RESERVED_TYPES: &[&str] = &[
+pub(crate) const RESERVED_TYPES: &[&str] = &[
     "Self",
     "Option",
     "Some",

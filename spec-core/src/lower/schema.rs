@@ -53,10 +53,10 @@ fn dedupable(v: &Value) -> bool {
 /// A 128-bit digest of a JSON value's content (two independently keyed SipHash runs), so equal
 /// schemas can be found without keeping their text. Deterministic: the keys are fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct ContentHash(u64, u64);
+pub(crate) struct ContentHash(pub(crate) u64, pub(crate) u64);
 
 impl ContentHash {
-    fn of(v: &Value) -> Self {
+    pub(crate) fn of(v: &Value) -> Self {
         #[allow(deprecated)]
         use std::hash::{Hasher, SipHasher};
         fn feed(h: &mut impl Hasher, v: &Value) {
