@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (the fetch code lives there)
 
 REPO = Path(__file__).resolve().parent.parent
-STAGES = ["load", "ir", "generate", "syntax", "format", "write", "total"]
+STAGES = ["load", "ir", "names", "generate", "syntax", "format", "write", "total"]
 
 
 def standard_inputs() -> list[tuple[str, Path]]:
@@ -115,7 +115,8 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = 
 
 
 def ours_cmd(binary: Path, spec: Path, out: Path) -> list[str]:
-    return [str(binary), "generate", str(spec), "--crate", "bench", "--out", str(out), "--with", "types,client"]
+    return [str(binary), "generate", str(spec), "--crate", "bench", "--out", str(out), "--with", "types,client",
+            "--lock", str(out / "spec-gen.lock")]
 
 
 def progenitor_cmd(progenitor: Path, spec: Path, out: Path) -> list[str]:
@@ -191,7 +192,9 @@ def compile_cost(binary: Path, progenitor: Path | None, spec: Path, tmp: Path) -
 
 def run_once(binary: Path, spec: Path, parts: str, out: Path) -> tuple[dict[str, float], int, int]:
     env = dict(os.environ, SPEC_GEN_TIMINGS="1")
-    cmd = [str(binary), "generate", str(spec), "--out", str(out), "--with", parts]
+    # The lock is written beside the output (its write is timed), never into the corpus cache.
+    cmd = [str(binary), "generate", str(spec), "--out", str(out), "--with", parts,
+           "--lock", str(out.parent / "spec-gen.lock")]
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, text=True)
     stderr = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)

@@ -36,7 +36,7 @@ pub struct Generated {
     pub output: Output,
     /// IR and generator diagnostics together, located (file, line, column, pointer).
     pub diagnostics: Diagnostics,
-    /// Wall time per stage: load, ir, then the generator's own stages.
+    /// Wall time per stage: load, ir, names (lock, renames, selection), then the generator's own stages.
     pub timings: Vec<(&'static str, Duration)>,
     /// The lock file as this run would leave it (`None` when the run uses none).
     pub lock: Option<LockUpdate>,
@@ -75,7 +75,9 @@ impl Failure {
 /// Runs the whole pipeline on the root spec at `spec`.
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
     let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
+    let started = Instant::now();
     let lock = apply_user_choices(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    timings.push(("names", started.elapsed()));
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
     let generator_diags = std::mem::take(&mut output.diagnostics);
