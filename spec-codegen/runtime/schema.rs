@@ -93,6 +93,13 @@ pub struct Field {
     pub nullable: bool,
 }
 
+impl Field {
+    /// A table entry on one line (generated tables hold thousands).
+    pub const fn new(name: &'static str, node: NodeId, required: bool, nullable: bool) -> Field {
+        Field { name, node, required, nullable }
+    }
+}
+
 #[derive(Debug)]
 pub enum Additional {
     /// Unknown members are ignored.
@@ -128,6 +135,24 @@ pub struct Checks {
     pub max_properties: Option<u64>,
     /// Non-string `enum`/`const`: a JSON array of the allowed values, as text.
     pub allowed: Option<&'static str>,
+}
+
+impl Checks {
+    /// No constraint: generated entries set only what their schema says, over this.
+    pub const NONE: Checks = Checks {
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        minimum: None,
+        maximum: None,
+        multiple_of: None,
+        min_items: None,
+        max_items: None,
+        unique_items: false,
+        min_properties: None,
+        max_properties: None,
+        allowed: None,
+    };
 }
 
 /// An ECMA-262 pattern, compiled on first use.

@@ -134,7 +134,9 @@ impl<'a> HttpGen<'a> {
 
     /// The `operations` module and the `server` and `client` modules `parts` asks for, their
     /// diagnostics, and the primitives they wrote (they decide dependencies).
-    pub fn modules(mut self, parts: &Parts) -> (TokenStream, Diagnostics, crate::typeref::UsedPrimitives) {
+    /// The `operations` module, then `server`, `client` and `contract` as the parts ask: each a
+    /// top-level item of its own, so they can be laid out on separate threads.
+    pub fn modules(mut self, parts: &Parts) -> (Vec<TokenStream>, Diagnostics, crate::typeref::UsedPrimitives) {
         let ir = self.typer.ir;
         let (trait_name, items, ops) = self.operations();
         let scheme = self.scheme_enum(&ops);
@@ -146,7 +148,7 @@ impl<'a> HttpGen<'a> {
             " The operations of {}: each one's inputs (`…Request`) and responses (`…Response`).",
             ir.title.replace(['\n', '\r'], " ")
         );
-        let tokens = quote! {
+        let operations = quote! {
             #[doc = #title]
             #[allow(clippy::all, dead_code, unused_variables, unused_mut, deprecated)]
             pub mod operations {
@@ -164,11 +166,9 @@ impl<'a> HttpGen<'a> {
                 #items
                 #schema
             }
-            #server
-            #client
-            #contract
         };
-        (tokens, self.diags, self.typer.used())
+        let modules = [operations, server, client, contract].into_iter().filter(|m| !m.is_empty()).collect();
+        (modules, self.diags, self.typer.used())
     }
 
     /// The trait's name, the items of every served operation, and what the rest of the module needs

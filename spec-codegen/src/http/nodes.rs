@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use spec_core::ir::{Additional, Bound, Constraints, Ir, Primitive, TypeId, TypeKind, TypeRef};
 
 /// Builds the table; [`NodeTable::node`] returns the index of a type's node, adding it (and
@@ -31,20 +31,7 @@ impl<'a> NodeTable<'a> {
             generators,
             nodes: Vec::new(),
             by_ref: HashMap::new(),
-            checks: vec![quote!(rt::Checks {
-                min_length: None,
-                max_length: None,
-                pattern: None,
-                minimum: None,
-                maximum: None,
-                multiple_of: None,
-                min_items: None,
-                max_items: None,
-                unique_items: false,
-                min_properties: None,
-                max_properties: None,
-                allowed: None,
-            })],
+            checks: vec![quote!(rt::Checks::NONE)],
             patterns: Vec::new(),
         }
     }
@@ -93,7 +80,7 @@ impl<'a> NodeTable<'a> {
                     .map(|f| {
                         let node = self.node(&f.ty);
                         let (name, required, nullable) = (&f.json_name, f.required, f.nullable);
-                        quote!(rt::Field { name: #name, node: #node, required: #required, nullable: #nullable })
+                        quote!(rt::Field::new(#name, #node, #required, #nullable))
                     })
                     .collect();
                 let additional = match &s.additional {
@@ -140,69 +127,63 @@ impl<'a> NodeTable<'a> {
     }
 
     fn checks(&mut self, c: &Constraints) -> u32 {
-        let opt_u64 = |v: Option<u64>| match v {
-            Some(n) => quote!(Some(#n)),
-            None => quote!(None),
-        };
-        let bound = |b: &Option<Bound>| match b {
-            Some(b) => {
+        let int = |v: Option<u64>| v.map(|n| quote!(#n));
+        let bound = |b: &Option<Bound>| {
+            b.as_ref().map(|b| {
                 let value = float(b.value.as_f64().unwrap_or(0.0));
                 let exclusive = b.exclusive;
-                quote!(Some((#value, #exclusive)))
-            }
-            None => quote!(None),
+                quote!((#value, #exclusive))
+            })
         };
-        let pattern = match &c.pattern {
-            Some(p) => {
-                // The IR keeps only patterns that compile (others are reported as approximations).
-                let flags = spec_core::pattern::ecma_flags(p).unwrap_or("");
-                let index = self.patterns.len() as u32;
-                let sample = match super::pattern_sample::sample(p, flags) {
-                    Some(text) => quote!(::std::option::Option::Some(#text)),
-                    None => quote!(::std::option::Option::None),
-                };
-                let generator = self.generators.then(|| super::pattern_sample::generator(p, flags));
-                self.patterns.push(match generator {
-                    Some(Some(text)) => quote!(rt::Pattern::sampled(#p, #flags, #sample).generated(Some(#text))),
-                    _ => quote!(rt::Pattern::sampled(#p, #flags, #sample)),
-                });
-                quote!(Some(#index))
-            }
-            None => quote!(None),
-        };
-        let multiple_of = match c.multiple_of {
-            Some(m) => {
-                let m = float(m);
-                quote!(Some(#m))
-            }
-            None => quote!(None),
-        };
-        let allowed = match &c.allowed {
-            Some(values) => {
-                let text = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-                quote!(Some(#text))
-            }
-            None => quote!(None),
-        };
-        let (min_length, max_length) = (opt_u64(c.min_length), opt_u64(c.max_length));
-        let (min_items, max_items) = (opt_u64(c.min_items), opt_u64(c.max_items));
-        let (min_properties, max_properties) = (opt_u64(c.min_properties), opt_u64(c.max_properties));
-        let (minimum, maximum, unique_items) = (bound(&c.minimum), bound(&c.maximum), c.unique_items);
+        let pattern = c.pattern.as_ref().map(|p| {
+            // The IR keeps only patterns that compile (others are reported as approximations).
+            let flags = spec_core::pattern::ecma_flags(p).unwrap_or("");
+            let index = self.patterns.len() as u32;
+            let sample = match super::pattern_sample::sample(p, flags) {
+                Some(text) => quote!(::std::option::Option::Some(#text)),
+                None => quote!(::std::option::Option::None),
+            };
+            let generator = self.generators.then(|| super::pattern_sample::generator(p, flags));
+            self.patterns.push(match generator {
+                Some(Some(text)) => quote!(rt::Pattern::sampled(#p, #flags, #sample).generated(Some(#text))),
+                _ => quote!(rt::Pattern::sampled(#p, #flags, #sample)),
+            });
+            quote!(#index)
+        });
+        let multiple_of = c.multiple_of.map(|m| {
+            let m = float(m);
+            quote!(#m)
+        });
+        let allowed = c.allowed.as_ref().map(|values| {
+            let text = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+            quote!(#text)
+        });
+        // Only what the schema sets, over `NONE`: a table entry is one line, not fourteen.
+        let options = [
+            ("min_length", int(c.min_length)),
+            ("max_length", int(c.max_length)),
+            ("pattern", pattern),
+            ("minimum", bound(&c.minimum)),
+            ("maximum", bound(&c.maximum)),
+            ("multiple_of", multiple_of),
+            ("min_items", int(c.min_items)),
+            ("max_items", int(c.max_items)),
+            ("min_properties", int(c.min_properties)),
+            ("max_properties", int(c.max_properties)),
+            ("allowed", allowed),
+        ];
+        let mut set: Vec<TokenStream> = options
+            .into_iter()
+            .filter_map(|(field, value)| {
+                let field = format_ident!("{field}");
+                value.map(|v| quote!(#field: Some(#v)))
+            })
+            .collect();
+        if c.unique_items {
+            set.push(quote!(unique_items: true));
+        }
         let index = self.checks.len() as u32;
-        self.checks.push(quote!(rt::Checks {
-            min_length: #min_length,
-            max_length: #max_length,
-            pattern: #pattern,
-            minimum: #minimum,
-            maximum: #maximum,
-            multiple_of: #multiple_of,
-            min_items: #min_items,
-            max_items: #max_items,
-            unique_items: #unique_items,
-            min_properties: #min_properties,
-            max_properties: #max_properties,
-            allowed: #allowed,
-        }));
+        self.checks.push(quote!(rt::Checks { #(#set,)* ..rt::Checks::NONE }));
         index
     }
 
