@@ -203,6 +203,30 @@ def run_once(binary: Path, spec: Path, parts: str, out: Path) -> tuple[dict[str,
     return times, usage.ru_maxrss * 1024, p.returncode
 
 
+def macro_expansion(runs: int) -> None:
+    """rustc's own `expand_crate` time for examples/contract-macro (the petstore's types through
+    `#[spec_contract]`, plus a struct check), from `-Z time-passes` (RUSTC_BOOTSTRAP on stable):
+    the macros as users build them by default (unoptimized in the dev profile) and with
+    `[profile.dev.build-override] opt-level = 3`."""
+    lib = REPO / "examples" / "contract-macro" / "src" / "lib.rs"
+    for label, opt in (("dev profile (proc macros unoptimized)", None), ("build-override opt-level = 3", "3")):
+        env = dict(os.environ, RUSTC_BOOTSTRAP="1")
+        if opt:
+            env["CARGO_PROFILE_DEV_BUILD_OVERRIDE_OPT_LEVEL"] = opt
+        times = []
+        for _ in range(runs + 1):  # the first run also builds the macros; it is not counted
+            os.utime(lib)
+            p = subprocess.run(["cargo", "rustc", "-p", "contract-macro", "--lib", "--", "-Z", "time-passes"],
+                               cwd=REPO, env=env, capture_output=True, text=True)
+            m = re.search(r"^time:\s+([\d.]+);.*\texpand_crate$", p.stderr, re.M)
+            if p.returncode != 0 or not m:
+                print(f"macro expansion ({label}): failed: {p.stderr.strip().splitlines()[-1:]}")
+                return
+            times.append(float(m.group(1)) * 1e3)
+        print(f"macro expansion of the petstore, {label}: median {statistics.median(times[1:]):.0f} ms "
+              f"of {runs} (rustc expand_crate, serde derives of the generated types included)", flush=True)
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("specs", nargs="*", type=Path)
@@ -212,6 +236,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--vs", choices=["progenitor"], help="also time cargo-progenitor on the same inputs")
     ap.add_argument("--compile", action="append", default=[], type=Path, metavar="SPEC",
                     help="time cargo check/build of the generated types+client crate (repeatable)")
+    ap.add_argument("--macro", dest="macro", action="store_true",
+                    help="time the #[spec_contract] expansion of the petstore (rustc -Z time-passes)")
     args = ap.parse_args(argv)
     binary = args.bin or corpus.build_generator()
     floor = build_floor()
@@ -247,6 +273,8 @@ def main(argv: list[str]) -> int:
             versus(binary, progenitor, inputs + extra, args.runs, Path(tmp))
         for spec in args.compile:
             compile_cost(binary, progenitor, spec, Path(tmp))
+    if args.macro:
+        macro_expansion(args.runs)
     return 0
 
 
