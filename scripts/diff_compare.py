@@ -23,9 +23,11 @@ corpus that scripts/corpus.py fetches (same cache, same `ensure_corpus`). For ea
     CATEGORIES, OURS_KIND_TO_CATEGORY, optic_category) and prints per pair the counts per side,
     agreements and disagreements (ours only / theirs only) by category, then a summary table.
 
-Matching is done in two rounds: exact key first, then what is left is matched by
+Matching is done in three rounds: exact key first, then what is left is matched by
 (category, METHOD, path) alone, since the two tools describe a location differently (ours may
-point into components/, Optic always points under paths/). Path parameter names are ignored
+point into components/, Optic always points under paths/), then by (category, property name):
+a change to a shared schema is one finding of ours (where the schema is) and one of Optic's per
+operation that reaches it, so one of ours may match many of theirs. Path parameter names are ignored
 (`{owner}` = `{}`). By default findings under an operation that the same side reports removed
 are dropped (Optic also reports each removed operation's responses and properties), and so
 are properties inside a property that the same side reports removed; see --keep-cascade.
@@ -433,7 +435,9 @@ def ours_findings(doc: dict, side: str) -> list[Finding]:
         if not isinstance(c, dict):
             continue
         breaks = c.get("breaks") if isinstance(c.get("breaks"), dict) else {}
-        if side == "any":
+        if side == "all":
+            pass
+        elif side == "any":
             if not any(bool(v) for v in breaks.values()):
                 continue
         elif not breaks.get(side):
@@ -511,7 +515,45 @@ def match(ours: list[Finding], theirs: list[Finding]) -> dict:
         else:
             ours_only.append(f)
     theirs_only = [f for lst in t_by_op.values() for f in lst]
-    return {"exact": exact, "by_operation": by_op, "ours_only": ours_only, "theirs_only": theirs_only}
+    # Third round: one change to a shared schema. We report it once, where the schema is
+    # (`components:.../properties/status`); Optic once per operation that reaches it
+    # (`response 200 body.items[].status`). Same category and same property name: one ours
+    # finding matches every such finding of theirs.
+    t_by_leaf: dict = defaultdict(list)
+    for f in theirs_only:
+        t_by_leaf[(f.category, leaf_of(f.detail))].append(f)
+    by_property, still_ours = [], []
+    for f in ours_only:
+        leaf = leaf_of(f.detail)
+        matched = t_by_leaf.pop((f.category, leaf), []) if leaf else []
+        if matched:
+            by_property.append((f, matched))
+        else:
+            still_ours.append(f)
+    # A shared type's change matched at one operation covers Optic's findings at the others.
+    covered = []
+    for f, _ in exact + by_op:
+        leaf = leaf_of(f.detail)
+        matched = t_by_leaf.pop((f.category, leaf), []) if leaf else []
+        if matched:
+            covered.append((f, matched))
+    matched_ids = {id(t) for _, ts in by_property + covered for t in ts}
+    theirs_only = [f for f in theirs_only if id(f) not in matched_ids]
+    return {"exact": exact, "by_operation": by_op, "by_property": by_property, "covered": covered,
+            "ours_only": still_ours, "theirs_only": theirs_only}
+
+
+def leaf_of(detail: str) -> str:
+    """The property a finding is about: the last `properties/NAME` of a components pointer, or the
+    last member of a body path (`body.items[].status` → `status`); `items` of an array counts
+    as its parent's."""
+    if detail.startswith("components:"):
+        toks = detail[len("components:"):].split("/")
+        names = [toks[i + 1] for i in range(len(toks) - 1) if toks[i] == "properties"]
+        return names[-1] if names else ""
+    body = detail.split(" body", 1)[1] if " body" in detail else ""
+    members = [m for m in re.split(r"[.\[\]{}]+", body) if m]
+    return members[-1] if members else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -569,7 +611,8 @@ def compare_pair(pair: Pair, pkgs: dict[str, Path], optic: Path, cache: Path, ar
         if "unavailable" in o:
             rec["ours_unavailable"] = o["unavailable"]
         else:
-            ours = dedupe(ours_findings(o["doc"], args.side))
+            ours_doc = o["doc"]
+            ours = dedupe(ours_findings(ours_doc, args.side))
             rec["ours_secs"] = o["secs"]
             rec["ours_summary"] = o["doc"].get("summary")
     if not args.keep_cascade:
@@ -584,10 +627,13 @@ def compare_pair(pair: Pair, pkgs: dict[str, Path], optic: Path, cache: Path, ar
         rec["ours_by_category"] = dict(Counter(f.category for f in ours))
         rec["agree_exact"] = [o.as_json() for o, _ in m["exact"]]
         rec["agree_by_operation"] = [{"ours": o.as_json(), "theirs": th.as_json()} for o, th in m["by_operation"]]
+        rec["agree_by_property"] = [{"ours": o.as_json(), "theirs": [t.as_json() for t in ts]}
+                                    for o, ts in m["by_property"]]
+        rec["theirs_covered"] = [{"ours": o.as_json(), "theirs": [t.as_json() for t in ts]} for o, ts in m["covered"]]
         rec["ours_only"] = [f.as_json() for f in m["ours_only"]]
         rec["theirs_only"] = [f.as_json() for f in m["theirs_only"]]
         per_cat: dict = defaultdict(lambda: Counter())
-        for o, _ in m["exact"] + m["by_operation"]:
+        for o, _ in m["exact"] + m["by_operation"] + m["by_property"]:
             per_cat[o.category]["agree"] += 1
         for f in m["ours_only"]:
             per_cat[f.category]["ours_only"] += 1
@@ -598,7 +644,132 @@ def compare_pair(pair: Pair, pkgs: dict[str, Path], optic: Path, cache: Path, ar
         for f in theirs:
             per_cat[f.category]["theirs"] += 1
         rec["by_category"] = {c: dict(per_cat[c]) for c in CATEGORIES if c in per_cat}
+        ours_all = ours_findings(ours_doc, "all")
+        rec["verdicts"] = [
+            {"side": side, "class": reviewed_class(pair.id, side, f) or verdict_of(side, f, ours_all, len(theirs)),
+             **f.as_json()}
+            for side, fs in (("ours", m["ours_only"]), ("theirs", m["theirs_only"])) for f in fs
+        ]
     return rec
+
+
+# Why the tools disagree, by what ours said about the same place (see verdicts()): the class,
+# which side is right, and why. Ours classifies by what a deployed client or server meets on the
+# wire; Optic's breaking-changes ruleset by what changed in the document.
+VERDICTS = {
+    "optional-property-removed": ("ours (wire)", "an optional response property removed: ours reports it as compatible "
+                                  "(old clients already handle its absence; the Rust field goes, and the "
+                                  "report names it); Optic flags every removed response property"),
+    "status-removed": ("ours", "a response status removed: a client never meets it again, so nothing breaks "
+                       "(its handling becomes dead code); ours reports it as compatible"),
+    "response-narrowed": ("ours", "a response type narrowed (number to integer, a member now required): every "
+                          "new value is one old clients accept; ours says it breaks servers only, Optic "
+                          "calls it an expansion that breaks clients"),
+    "inside-removed-response": ("ours", "a property of a response that was removed: ours reports the status "
+                                "removal once (compatible: clients never meet it again); Optic also lists "
+                                "every property of its body as removed"),
+    "inside-removed-media-type": ("ours", "a property of a response media type that was removed: ours reports "
+                                  "the media type once (our clients accept every declared type); Optic "
+                                  "lists every property of its schema as removed"),
+    "same-change": ("both", "the same change, which the two tools file under different categories or "
+                    "places (a body becoming required vs its property; an enum added vs a type change)"),
+    "status-added": ("debatable", "a response status added: ours says it breaks clients (one generated from "
+                     "the old spec has no variant for it and returns it as an unexpected status); many "
+                     "tools, Optic among them, treat it as compatible"),
+    "body-required": ("ours", "a request body became required: old clients that omit it are refused; "
+                      "Optic has no rule for the body itself"),
+    "security": ("ours", "security requirements changed: old clients without the new credentials are "
+                 "refused; Optic's ruleset has no security rules"),
+    "media-type-removed": ("ours", "a request media type removed: old clients sending it get 415; Optic's "
+                           "ruleset has no media type rules"),
+    "optic-silent": ("ours", "Optic reported nothing for this pair although required response properties "
+                     "were removed (checked by hand: nexmo v1 → v2 drops `count`, `page_index`, `_links`)"),
+    "optic-silent-widening": ("ours", "a response now admits more values (null, a new union variant, an object "
+                              "become a union, a new member of an object that refused unknown members): "
+                              "old clients reject them; Optic reported nothing there (checked by hand)"),
+    "optic-silent-request-type": ("ours", "request array items changed from string to integer: old clients' "
+                                  "strings are refused; Optic reported nothing (checked by hand)"),
+    "optic-silent-loosened": ("ours", "a response constraint loosened (`minimum` 1 → 0): generated clients "
+                              "validate responses and old ones refuse 0; Optic has no response constraint rules"),
+    "media-type-added": ("debatable", "a response media type added: ours says a client may receive a type it "
+                         "cannot decode; a client that sends Accept (ours do) is never sent it; Optic has "
+                         "no rule"),
+    "optic-new-optional-parent": ("ours", "Optic counts a required member inside a new optional property "
+                                  "(`checks[].context`) as a new required request property; old clients never "
+                                  "send `checks` (checked by hand)"),
+    "optic-mismatched-media": ("ours", "the vendor media type was renamed (`vnd.github.v3.object` → "
+                               "`vnd.github.object`): ours reports one removed and one added; Optic compared the "
+                               "JSON schema against the tree schema (checked by hand)"),
+    "unexplained": ("?", "not explained by a rule; see the list"),
+}
+
+# Disagreements reviewed by hand, by (pair, side, text in the finding's message or detail).
+REVIEWED = [
+    ("ghes-2.20__2.21", "ours", "may now be null", "optic-silent-widening"),
+    ("ghes-3.1__3.2", "ours", "may now be null", "optic-silent-widening"),
+    ("ghes-2.21__2.22", "ours", "an object → a union", "optic-silent-widening"),
+    ("ghes-2.22__3.0", "ours", "variant `StateChangeIssueEvent` added", "optic-silent-widening"),
+    ("ghes-3.7__3.8", "ours", "is now one variant of the union", "optic-silent-widening"),
+    ("ghes-3.0__3.1", "ours", "the old object refused unknown members", "optic-silent-widening"),
+    ("ghes-3.0__3.1", "ours", "items: string → integer", "optic-silent-request-type"),
+    ("ghes-3.3__3.4", "ours", "`minimum` 1 → 0", "optic-silent-loosened"),
+    ("ghes-3.1__3.2", "ours", "media type `application/vnd.github.object` added", "media-type-added"),
+    ("ghes-3.1__3.2", "ours", "`PullsDismissReviewBody.event`", "same-change"),
+    ("ghes-2.22__3.0", "theirs", "checks[].context", "optic-new-optional-parent"),
+    ("ghes-3.3__3.4", "theirs", "checks[].context", "optic-new-optional-parent"),
+    ("ghes-3.1__3.2", "theirs", "oneOf schema did not overlap", "optic-mismatched-media"),
+    ("ghes-3.2__3.3", "theirs", "request body.license", "same-change"),
+]
+
+
+def reviewed_class(pair: str, side: str, f: Finding) -> str | None:
+    for p, s, text, cls in REVIEWED:
+        if p == pair and s == side and (text in f.message or text in f.detail):
+            return cls
+    return None
+
+
+def verdict_of(side: str, f: Finding, ours_all: list[Finding], theirs_count: int) -> str:
+    """The VERDICTS class of one disagreement."""
+    kind = f.raw.get("kind", "") if side == "ours" else ""
+    if side == "ours":
+        if kind == "response-status-added":
+            return "status-added"
+        if kind == "request-body-became-required":
+            return "body-required"
+        if kind.startswith("security"):
+            return "security"
+        if kind == "content-type-removed":
+            return "media-type-removed"
+        if theirs_count == 0:
+            return "optic-silent"
+        return "unexplained"
+    leaf = leaf_of(f.detail)
+    near = [o for o in ours_all if leaf and leaf_of(o.detail) == leaf]
+    kinds = {o.raw.get("kind", "") for o in near}
+    if f.category == "response-status-removed":
+        same_op = [o for o in ours_all if o.raw.get("kind") == "response-status-removed"
+                   and (o.method, norm_path(o.path)) == (f.method, norm_path(f.path))]
+        return "status-removed" if same_op else "unexplained"
+    same_op = [o for o in ours_all if (o.method, norm_path(o.path)) == (f.method, norm_path(f.path))]
+    status = f.detail.split(" ")[1] if f.detail.startswith("response ") and " " in f.detail else ""
+    if f.category == "property-removed" and status and any(
+            o.raw.get("kind") == "response-status-removed" and f"response {status} removed" in o.message
+            for o in same_op):
+        return "inside-removed-response"
+    if f.category == "property-removed" and any(
+            o.raw.get("kind") == "content-type-removed" and o.message.startswith(f"response {status}")
+            for o in same_op):
+        return "inside-removed-media-type"
+    if f.category == "property-removed" and any(
+            o.raw.get("kind") == "property-removed" and "optional property" in o.message for o in near):
+        return "optional-property-removed"
+    if f.category == "type-changed" and ({"type-narrowed", "property-became-required"} & kinds):
+        return "response-narrowed"
+    if near or any(o.method == f.method and norm_path(o.path) == norm_path(f.path)
+                   and o.raw.get("kind") == "request-body-became-required" for o in ours_all):
+        return "same-change"
+    return "unexplained"
 
 
 def fmt_size(n: int) -> str:
@@ -629,7 +800,11 @@ def print_pair(rec: dict, verbose: int) -> None:
         return
     print(f"   ours: {len(rec['ours'])} breaking ({rec.get('ours_cascade_dropped', 0)} inside removed operations/properties dropped; "
           f"{rec['ours_secs']}s)")
-    print(f"   agree {len(rec['agree_exact'])} exact + {len(rec['agree_by_operation'])} by operation; "
+    print(f"   agree {len(rec['agree_exact'])} exact + {len(rec['agree_by_operation'])} by operation + "
+          f"{len(rec['agree_by_property'])} by property (covering "
+          f"{sum(len(a['theirs']) for a in rec['agree_by_property'])} of theirs), and "
+          f"{sum(len(a['theirs']) for a in rec['theirs_covered'])} more of theirs at other operations "
+          f"using a type we report once; "
           f"ours only {len(rec['ours_only'])}; theirs only {len(rec['theirs_only'])}")
     print(f"     {'category':34} {'ours':>6} {'theirs':>6} {'agree':>6} {'ours-only':>9} {'theirs-only':>11}")
     for c, n in rec["by_category"].items():
@@ -660,7 +835,7 @@ def print_summary(recs: list[dict]) -> None:
             ours = os_ = ag = oo = to = "-"
         else:
             ours, os_ = str(len(r["ours"])), f"{r['ours_secs']:.1f}"
-            a = len(r["agree_exact"]) + len(r["agree_by_operation"])
+            a = len(r["agree_exact"]) + len(r["agree_by_operation"]) + len(r["agree_by_property"])
             ag, oo, to = str(a), str(len(r["ours_only"])), str(len(r["theirs_only"]))
             tot.update(ours=len(r["ours"]), agree=a, ours_only=len(r["ours_only"]), theirs_only=len(r["theirs_only"]))
         tot.update(theirs=len(r.get("theirs", [])))
@@ -685,6 +860,37 @@ def print_summary(recs: list[dict]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def print_verdicts(recs: list[dict]) -> None:
+    counts = Counter((v["class"], v["side"]) for r in recs for v in r.get("verdicts", []))
+    if not counts:
+        return
+    print(f"\n{'disagreement class':28} {'only in':>8} {'count':>6}  right")
+    for (cls, side), n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"{cls:28} {side:>8} {n:6}  {VERDICTS[cls][0]}")
+
+
+def verdicts_markdown(recs: list[dict]) -> str:
+    """Every disagreement, grouped by pair and class, with the class's verdict and reason."""
+    out = [f"# cargo spec-gen diff vs Optic {OPTIC_VERSION}: every disagreement\n",
+           "Written by `python3 scripts/diff_compare.py --verdicts FILE` (side: client). A disagreement "
+           "is a breaking change one tool reports and the other does not, after matching (see the "
+           "script's docstring). Each is put in a class by what ours said about the same place:\n"]
+    counts = Counter(v["class"] for r in recs for v in r.get("verdicts", []))
+    out.append("| class | count | right | why |\n|---|---|---|---|")
+    for cls, n in counts.most_common():
+        right, why = VERDICTS[cls]
+        out.append(f"| {cls} | {n} | {right} | {why} |")
+    for r in recs:
+        vs = r.get("verdicts", [])
+        if not vs:
+            continue
+        out.append(f"\n## {r['pair']} ({len(vs)})\n")
+        for v in sorted(vs, key=lambda v: (v["class"], v["side"], v["path"], v["method"], v["detail"])):
+            where = f"{v['method']} {v['path']}".strip() or "(model)"
+            out.append(f"- {v['class']}, only {v['side']}: {where} `{v['detail']}`: {v['message'][:160]}")
+    return "\n".join(out) + "\n"
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", type=Path, default=REPO_ROOT / "target" / "release" / "cargo-spec-gen",
@@ -692,6 +898,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--pair", action="append", default=[], help="only pairs whose id contains this (repeatable)")
     ap.add_argument("--list", action="store_true", help="list the pairs with their files and sizes, and stop")
     ap.add_argument("--out", type=Path, help="write <pair>.json details and summary.json into this folder")
+    ap.add_argument("--verdicts", type=Path, metavar="FILE",
+                    help="write every disagreement with its class and verdict as Markdown")
     ap.add_argument("--jobs", type=int, default=1, help="pairs run at once (default 1; optic is single-threaded)")
     ap.add_argument("--side", choices=("client", "server", "any"), default="client",
                     help="which of our breaks.{client,server} counts as breaking (default client, like Optic's rules)")
@@ -738,6 +946,10 @@ def main(argv: list[str]) -> int:
     for r in ordered:
         print_pair(r, args.verbose)
     print_summary(ordered)
+    print_verdicts(ordered)
+    if args.verdicts:
+        args.verdicts.write_text(verdicts_markdown(ordered), encoding="utf-8")
+        log(f"[diff] every disagreement with its verdict in {args.verdicts}")
     if args.out:
         out = args.out.expanduser().absolute()
         out.mkdir(parents=True, exist_ok=True)

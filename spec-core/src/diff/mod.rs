@@ -160,15 +160,20 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Change> {
 
 /// Changes found so far, one entry per (kind, locations, message): a type reached from both a
 /// request and a response is compared twice, and its entries merge what each direction breaks.
+/// A change to an operation itself (a parameter, a status, a media type, its security) is one
+/// entry per operation even where operations share the changed part through `$ref` (a
+/// `components/responses` entry removed from twenty operations is twenty changes).
 #[derive(Default)]
 struct Found {
     list: Vec<Change>,
-    index: HashMap<(ChangeKind, Option<Origin>, Option<Origin>, String), usize>,
+    index: HashMap<(ChangeKind, Option<Origin>, Option<Origin>, String, Option<String>), usize>,
 }
 
 impl Found {
     fn push(&mut self, change: Change) {
-        let key = (change.kind, change.old.clone(), change.new.clone(), change.message.clone());
+        let per_operation = change.items.iter().any(|i| matches!(i, Item::Operation(..)));
+        let scope = if per_operation { change.operation.clone() } else { None };
+        let key = (change.kind, change.old.clone(), change.new.clone(), change.message.clone(), scope);
         if let Some(&at) = self.index.get(&key) {
             let entry = &mut self.list[at];
             entry.breaks = entry.breaks.or(change.breaks);

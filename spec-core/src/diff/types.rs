@@ -84,6 +84,24 @@ enum Base<'a> {
 /// Alias chains are short; a budget keeps a malformed IR from looping.
 const ALIAS_BUDGET: usize = 64;
 
+/// The type an alias component stands for, through aliases, nullability and one level of list or
+/// map (`Diff = Vec<Item>` → `Item`); `None` for a component that is not such an alias.
+fn element_of(ir: &Ir, id: TypeId) -> Option<TypeId> {
+    let TypeKind::Alias(target) = &ir.ty(id).kind else { return None };
+    let mut r: &TypeRef = target;
+    for _ in 0..ALIAS_BUDGET {
+        r = match r {
+            TypeRef::Nullable(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => inner,
+            TypeRef::Named(next) => match &ir.ty(*next).kind {
+                TypeKind::Alias(target) => target,
+                _ => return Some(*next),
+            },
+            _ => return None,
+        };
+    }
+    None
+}
+
 fn shape<'a>(ir: &'a Ir, mut r: &'a TypeRef) -> Shape<'a> {
     let mut nullable = false;
     let mut constraints = Constraints::default();
@@ -239,6 +257,15 @@ impl<'a> Differ<'a> {
                         format!("{}: tuple length {} → {}", site.what, x.len(), y.len()),
                     );
                 }
+            }
+            // A string given an `enum` admits fewer values; an enum opened to any string, more.
+            (Base::Primitive(Primitive::String), Base::Def(y)) if matches!(self.new.ty(*y).kind, TypeKind::Enum(_)) => {
+                let (from, to) = (self.describe(Side::Old, &a), self.describe(Side::New, &b));
+                self.at_site(site, ChangeKind::TypeNarrowed, flow.narrowed(), format!("{}: {from} → {to}", site.what));
+            }
+            (Base::Def(x), Base::Primitive(Primitive::String)) if matches!(self.old.ty(*x).kind, TypeKind::Enum(_)) => {
+                let (from, to) = (self.describe(Side::Old, &a), self.describe(Side::New, &b));
+                self.at_site(site, ChangeKind::TypeWidened, flow.widened(), format!("{}: {from} → {to}", site.what));
             }
             (Base::Object, Base::Object) | (Base::Any, Base::Any) => {}
             (_, Base::Any) | (Base::Def(_) | Base::Map(_), Base::Object) => {
@@ -629,7 +656,13 @@ impl<'a> Differ<'a> {
             match new_by_identity.get(&identity(self.old_sources, def)) {
                 Some(&new_id) => {
                     new_used.insert(new_id);
-                    if !self.compared_any.contains(&(old_id, new_id)) {
+                    // A component that only names a container of another (`Diff: {type: array,
+                    // items: {$ref: Item}}`) is not itself compared at the operations, which see
+                    // through it; its element pair is, and comparing it again as a model would
+                    // add "breaks both" to every change found there.
+                    let elements = (element_of(self.old, old_id), element_of(self.new, new_id));
+                    let seen_through = matches!(elements, (Some(a), Some(b)) if self.compared_any.contains(&(a, b)));
+                    if !seen_through && !self.compared_any.contains(&(old_id, new_id)) {
                         // Through `compare_refs`, so aliases and constrained values compare as
                         // what they stand for.
                         let (a, b) = (TypeRef::Named(old_id), TypeRef::Named(new_id));
