@@ -1,6 +1,9 @@
 //! `cargo spec-gen`: the command-line front end. It parses arguments into `spec_codegen::Options`
 //! and runs the one pipeline (load → IR → generate → write); it holds no generation logic.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
