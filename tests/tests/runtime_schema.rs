@@ -11,23 +11,10 @@ use schema::{
 };
 use serde_json::{Value, json};
 
-const NO: Checks = Checks {
-    min_length: None,
-    max_length: None,
-    pattern: None,
-    minimum: None,
-    maximum: None,
-    multiple_of: None,
-    min_items: None,
-    max_items: None,
-    unique_items: false,
-    min_properties: None,
-    max_properties: None,
-    allowed: None,
-};
+const NO: Checks = Checks::NONE;
 
 const fn field(name: &'static str, node: NodeId, required: bool, nullable: bool) -> Field {
-    Field { name, node, required, nullable }
+    Field::new(name, node, required, nullable)
 }
 
 const ANY: NodeId = 0;
