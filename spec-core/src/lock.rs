@@ -32,12 +32,6 @@ pub struct Pin {
     pub shape: Option<String>,
 }
 
-/// What [`pin`] changed, for messages: `(key, derived name, pinned name)`.
-#[derive(Debug, Default)]
-pub struct Pinned {
-    pub kept: Vec<(String, String, String)>,
-}
-
 /// The key of every type, in type order: its [`place`], then ` request` or ` response` for the
 /// two views of one schema, then ` #2`, ` #3`… for further types lowered from the same place
 /// (a polymorphic component's `…Base`).
@@ -95,8 +89,7 @@ pub fn record(ir: &Ir, src: &SourceSet) -> Pins {
 /// Puts the pinned names back on `ir`'s types and operations. A pin naming something that no
 /// longer exists is ignored, as is one that is not a usable identifier or that another pin
 /// already holds (a hand-edited lock), so the result is always a valid set of unique names.
-pub fn pin(ir: &mut Ir, src: &SourceSet, pins: &Pins) -> Pinned {
-    let mut pinned = Pinned::default();
+pub fn pin(ir: &mut Ir, src: &SourceSet, pins: &Pins) {
     let keys = type_keys(ir, src);
     let mut wanted: Vec<Option<&str>> = keys.iter().map(|k| pins.types.get(k).map(|p| p.name.as_str())).collect();
     follow_moves(ir, src, pins, &keys, &mut wanted);
@@ -105,22 +98,17 @@ pub fn pin(ir: &mut Ir, src: &SourceSet, pins: &Pins) -> Pinned {
     for (i, name) in names.into_iter().enumerate() {
         if name != ir.types[i].name {
             let old = std::mem::replace(&mut ir.types[i].name, name.clone());
-            pinned.kept.push((keys[i].clone(), old.clone(), name.clone()));
             renamed.insert(i, (old, name));
         }
     }
     rename_union_variants(ir, &renamed);
 
-    let keys: Vec<String> = ir.operations.iter().map(|op| operation_key(op, src)).collect();
-    let wanted = keys.iter().map(|k| pins.operations.get(k).map(|p| p.name.as_str())).collect();
+    let wanted =
+        ir.operations.iter().map(|op| pins.operations.get(&operation_key(op, src)).map(|p| p.name.as_str())).collect();
     let names = settle(ir.operations.iter().map(|o| o.name.as_str()).collect(), wanted, true);
-    for (i, name) in names.into_iter().enumerate() {
-        if name != ir.operations[i].name {
-            let old = std::mem::replace(&mut ir.operations[i].name, name.clone());
-            pinned.kept.push((keys[i].clone(), old, name));
-        }
+    for (op, name) in ir.operations.iter_mut().zip(names) {
+        op.name = name;
     }
-    pinned
 }
 
 /// Inline schemas whose pinned location is gone: when exactly one unpinned inline type has the
