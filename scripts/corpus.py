@@ -658,8 +658,22 @@ def run_tests(e: Entry, exe: str, bdir: Path) -> None:
     e.message = f"{len(failing)} failing ({', '.join(failing[:3])}): {first_line(detail, 200)}"
 
 
+def prune_batch(target: Path, slugs: list[str]) -> None:
+    """Delete what checking these crates left in the shared target (their rmeta, dep-info and
+    fingerprints), keeping the dependencies: a whole-corpus run then needs the disk of one batch,
+    not of 2,639 crates."""
+    debug = target / "debug"
+    for slug in slugs:
+        for pattern in (f"deps/lib{slug}-*", f"deps/{slug}-*", f".fingerprint/{slug}-*", f"build/{slug}-*"):
+            for p in debug.glob(pattern):
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+
+
 def check_all(entries: list[Entry], corpus: str, *, out_dir: Path, crates: Path, batch_size: int, jobs: int,
-              timeout: float, counter: list[int]) -> None:
+              timeout: float, counter: list[int], prune: bool, after_batch=lambda: None) -> None:
     gen = [e for e in entries if e.generated]
     if not gen:
         return
@@ -688,6 +702,13 @@ def check_all(entries: list[Entry], corpus: str, *, out_dir: Path, crates: Path,
                 solo = out_dir / f"batch-{counter[0]}-{s}"
                 r = run_batch([s], solo, crates=crates, target=target, jobs=jobs, timeout=timeout)
                 apply_check(by_slug[s], r.crates[s], r, solo)
+        if prune:
+            prune_batch(target, slugs)
+            # A crate that passed is not looked at again; one that failed keeps its source for the log.
+            for s in slugs:
+                if by_slug[s].status == "ok":
+                    shutil.rmtree(crates / s / "src", ignore_errors=True)
+        after_batch()
 
 
 # --------------------------------------------------------------------------------------------
@@ -845,6 +866,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--run-tests", action="store_true",
                     help="compile each crate's unit tests (cargo test --lib --no-run) and run them; a crate passes when they all pass")
     ap.add_argument("--keep", action="store_true", help="do not wipe the out dir first (reuses the cargo target dir)")
+    ap.add_argument("--prune", action="store_true",
+                    help="after each batch, delete its crates' check artifacts and passing crates' sources "
+                         "(the whole corpus otherwise fills tens of GB)")
     ap.add_argument("--fetch-only", action="store_true",
                     help="only fetch the selected corpora; print each one's package/ folder, one per line")
     args = ap.parse_args(argv)
@@ -917,7 +941,10 @@ def main(argv: list[str]) -> int:
                      parts=args.parts, timeout=args.gen_timeout)
         if not args.no_check:
             check_all(entries, corpus.name, out_dir=out_dir, crates=crates, batch_size=args.batch_size,
-                      jobs=args.jobs, timeout=args.check_timeout, counter=counter)
+                      jobs=args.jobs, timeout=args.check_timeout, counter=counter, prune=args.prune,
+                      # results.json after every batch: a run of hours that is stopped keeps what it saw.
+                      after_batch=lambda: write_results(out_dir, args, bin_path, started, summaries,
+                                                        all_entries + entries))
         summaries[corpus.name] = summarize(corpus.name, entries)
         all_entries.extend(entries)
         write_results(out_dir, args, bin_path, started, summaries, all_entries)
