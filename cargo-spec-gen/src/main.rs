@@ -308,7 +308,7 @@ fn jobs_of(args: &GenerateArgs) -> Result<Vec<Job>, String> {
 /// The pipeline run of one job (on failure: diagnostics shown, `--report` written, exit 1, or 2
 /// for a part that is not available yet).
 fn run_pipeline(job: &Job, report: Option<&PathBuf>) -> Result<Generated, ExitCode> {
-    pipeline::run(&job.spec, &job.options, job.deny).map_err(|failure| {
+    pipeline::run_and_record(&job.spec, &job.options, job.deny).map_err(|failure| {
         eprint!("{}", failure.render(&job.spec));
         if let (Some(path), Failure::Spec { diagnostics, sources, .. }) = (report, &failure) {
             let _ = write_report(path, diagnostics, sources.as_ref());

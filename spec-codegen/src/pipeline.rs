@@ -38,7 +38,8 @@ pub struct Generated {
     pub diagnostics: Diagnostics,
     /// Wall time per stage: load, ir, names (lock, renames, selection), then the generator's own stages.
     pub timings: Vec<(&'static str, Duration)>,
-    /// The lock file as this run would leave it (`None` when the run uses none).
+    /// The lock file as this run would leave it: `None` when the run uses none, or was not asked
+    /// to record it ([`run_and_record`]).
     pub lock: Option<LockUpdate>,
 }
 
@@ -72,11 +73,32 @@ impl Failure {
     }
 }
 
-/// Runs the whole pipeline on the root spec at `spec`.
+/// Whether a run records the names it gave as the lock file's new text. Only the commands that
+/// write or compare the lock (`generate`, `check`, `lock`) need it; build.rs, the macro and the
+/// commands that only read names skip it, since recording hashes the content of every inline
+/// schema (10 to 40 ms on the largest specs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    Yes,
+    No,
+}
+
+/// Runs the whole pipeline on the root spec at `spec`, with the names the lock pins; `lock` in
+/// the result is `None` (see [`run_and_record`]).
 pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
+    run_with(spec, options, deny, Record::No)
+}
+
+/// [`run`], and also the lock file as this run would leave it, for the commands that write or
+/// compare it.
+pub fn run_and_record(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Failure> {
+    run_with(spec, options, deny, Record::Yes)
+}
+
+fn run_with(spec: &Path, options: &Options, deny: Deny, record: Record) -> Result<Generated, Failure> {
     let (loaded, mut ir, mut diagnostics, mut timings) = load_ir(spec)?;
     let started = Instant::now();
-    let lock = apply_user_choices(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    let lock = apply_user_choices(spec, &mut ir, &loaded.sources, options, record).map_err(Failure::Generate)?;
     timings.push(("names", started.elapsed()));
     let mut output = crate::generate(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     timings.extend(output.timings.iter().copied());
@@ -89,14 +111,14 @@ pub fn run(spec: &Path, options: &Options, deny: Deny) -> Result<Generated, Fail
 /// generating code (`cargo spec-gen lock`).
 pub fn lock(spec: &Path, options: &Options) -> Result<Option<LockUpdate>, Failure> {
     let (loaded, mut ir, _, _) = load_ir(spec)?;
-    pin_names(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)
+    pin_names(spec, &mut ir, &loaded.sources, options, Record::Yes).map_err(Failure::Generate)
 }
 
 /// The pipeline for the proc macro: the same steps, ending in tokens the compiler takes directly
 /// instead of formatted text.
 pub fn run_tokens(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, crate::Tokens), Failure> {
     let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
-    apply_user_choices(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    apply_user_choices(spec, &mut ir, &loaded.sources, options, Record::No).map_err(Failure::Generate)?;
     let mut tokens = crate::generate_tokens(&ir, &loaded.sources, options).map_err(Failure::Generate)?;
     let generator_diags = std::mem::take(&mut tokens.diagnostics);
     let loaded = finish_diagnostics(loaded, &mut diagnostics, generator_diags, deny)?;
@@ -113,25 +135,31 @@ fn apply_user_choices(
     ir: &mut Ir,
     sources: &SourceSet,
     options: &Options,
+    record: Record,
 ) -> Result<Option<LockUpdate>, GenerateError> {
-    let lock = pin_names(spec, ir, sources, options)?;
+    let lock = pin_names(spec, ir, sources, options, record)?;
     rename(ir, &options.renames)?;
     spec_core::select::select(ir, &options.select).map_err(GenerateError::Select)?;
     Ok(lock)
 }
 
-/// Gives the IR the names the lock file pins for this spec, and records its names (all of them,
-/// before renames and selection, which the options redo every run) as the lock's new section.
+/// Gives the IR the names the lock file pins for this spec and, with `Record::Yes`, records its
+/// names (all of them, before renames and selection, which the options redo every run) as the
+/// lock's new section.
 fn pin_names(
     spec: &Path,
     ir: &mut Ir,
     sources: &SourceSet,
     options: &Options,
+    record: Record,
 ) -> Result<Option<LockUpdate>, GenerateError> {
     let Some((path, section)) = options.lock.locate(spec) else { return Ok(None) };
     let (mut file, before) = LockFile::read(&path).map_err(GenerateError::Lock)?;
     if let Some(pins) = file.specs.get(&section) {
         spec_core::lock::pin(ir, sources, pins);
+    }
+    if record == Record::No {
+        return Ok(None);
     }
     file.specs.insert(section, spec_core::lock::record(ir, sources));
     Ok(Some(LockUpdate { path, before, after: file.render() }))
@@ -165,7 +193,7 @@ fn rename(ir: &mut Ir, renames: &[(String, String)]) -> Result<(), GenerateError
 /// located diagnostic.
 pub fn lower(spec: &Path, options: &Options, deny: Deny) -> Result<(Loaded, Ir), Failure> {
     let (loaded, mut ir, mut diagnostics, _) = load_ir(spec)?;
-    pin_names(spec, &mut ir, &loaded.sources, options).map_err(Failure::Generate)?;
+    pin_names(spec, &mut ir, &loaded.sources, options, Record::No).map_err(Failure::Generate)?;
     rename(&mut ir, &options.renames).map_err(Failure::Generate)?;
     let loaded = finish_diagnostics(loaded, &mut diagnostics, Diagnostics::default(), deny)?;
     Ok((loaded, ir))
