@@ -276,6 +276,27 @@ impl Schema {
         }
     }
 
+    /// Whether `node` is a union with a variant that is neither an array nor an object, beside
+    /// the container variant [`Schema::shape`] reports.
+    pub fn admits_scalar(&self, node: NodeId) -> bool {
+        let mut id = node;
+        for _ in 0..=MAX_DEPTH {
+            match self.node(id) {
+                Node::Nullable(inner) | Node::Checked(inner, _) => id = *inner,
+                Node::Union(union) => {
+                    return union.variants.iter().any(|variant| {
+                        !matches!(
+                            self.container(*variant),
+                            Node::List(_) | Node::Tuple(_) | Node::Struct(_) | Node::Map(_) | Node::Object
+                        )
+                    });
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// A value satisfying `node`: every required member, bounds, lengths, patterns (a value is
     /// searched for among simple candidates; when none matches, the closest is returned), enums,
     /// item counts. Deterministic. Recursion is cut at optional members and bounded in depth.
@@ -508,6 +529,16 @@ pub fn parse_single(schema: &Schema, spec: &ParamSpec, raw: &str) -> Result<Valu
         return ::serde_json::from_str(raw).map_err(|e| format!("is not valid JSON: {e}"));
     }
     let shape = schema.shape(spec.node);
+    match scalar_reading(schema, spec, shape, Some(raw)) {
+        None => parse_single_by_shape(schema, spec, shape, raw),
+        Some((scalar, false)) => Ok(scalar),
+        Some((scalar, true)) => {
+            Ok(prefer_fitting(schema, spec, parse_single_by_shape(schema, spec, shape, raw).ok(), scalar))
+        }
+    }
+}
+
+fn parse_single_by_shape(schema: &Schema, spec: &ParamSpec, shape: Shape, raw: &str) -> Result<Value, String> {
     if raw.is_empty() {
         match shape {
             Shape::Array => return Ok(Value::Array(Vec::new())),
@@ -536,6 +567,29 @@ pub fn parse_query(schema: &Schema, spec: &ParamSpec, pairs: &[(String, String)]
     let name = spec.name;
     let node = spec.node;
     let shape = schema.shape(node);
+    let mut given = pairs.iter().filter(|(key, _)| key == name);
+    let single = match (given.next(), given.next()) {
+        (Some((_, raw)), None) => Some(raw.as_str()),
+        _ => None,
+    };
+    match scalar_reading(schema, spec, shape, single) {
+        None => parse_query_by_shape(schema, spec, shape, pairs),
+        Some((scalar, false)) => Ok(Some(scalar)),
+        Some((scalar, true)) => {
+            let listed = parse_query_by_shape(schema, spec, shape, pairs).ok().flatten();
+            Ok(Some(prefer_fitting(schema, spec, listed, scalar)))
+        }
+    }
+}
+
+fn parse_query_by_shape(
+    schema: &Schema,
+    spec: &ParamSpec,
+    shape: Shape,
+    pairs: &[(String, String)],
+) -> Result<Option<Value>, String> {
+    let name = spec.name;
+    let node = spec.node;
     // Only exploded arrays and objects spread over several pairs. A single-valued parameter given
     // twice is refused: which value the caller meant is a guess, and proxies and servers that
     // guess differently let a request mean two things.
@@ -999,18 +1053,31 @@ impl Walker<'_> {
                 return;
             };
             match members.get(property) {
-                None => self.report_at(out, property, "is required".to_owned()),
-                Some(Value::String(tag)) => match mapping.iter().find(|(known, _)| *known == tag.as_str()) {
-                    Some((_, target)) => self.walk(*target, value, depth + 1, out),
-                    None => {
-                        let tags = backticked(mapping.iter().map(|(known, _)| (*known).to_owned()));
-                        let got = describe(&Value::String(tag.clone()));
-                        self.report_at(out, property, format!("must be one of {tags}, got {got}"));
+                // Without its discriminator an object is checked against the listed variants, as
+                // `oneOf` alone would be: GitHub's `user_view_type` is optional in both user
+                // schemas, and its own examples leave it out. Each variant that requires the
+                // property still says so.
+                None if !union.variants.is_empty() => {}
+                None => {
+                    self.report_at(out, property, "is required".to_owned());
+                    return;
+                }
+                Some(Value::String(tag)) => {
+                    match mapping.iter().find(|(known, _)| *known == tag.as_str()) {
+                        Some((_, target)) => self.walk(*target, value, depth + 1, out),
+                        None => {
+                            let tags = backticked(mapping.iter().map(|(known, _)| (*known).to_owned()));
+                            let got = describe(&Value::String(tag.clone()));
+                            self.report_at(out, property, format!("must be one of {tags}, got {got}"));
+                        }
                     }
-                },
-                Some(other) => self.report_at(out, property, format!("must be a string, got {}", describe(other))),
+                    return;
+                }
+                Some(other) => {
+                    self.report_at(out, property, format!("must be a string, got {}", describe(other)));
+                    return;
+                }
             }
-            return;
         }
         if union.variants.is_empty() {
             return;
@@ -1588,6 +1655,33 @@ fn split_value(
         Shape::Array => Ok(array_of(schema, node, &parts())),
         Shape::Object if explode => object_of_assignments(schema, node, &parts()),
         Shape::Object => object_of_pairs(schema, node, &parts()),
+    }
+}
+
+/// A parameter whose schema is a union of a scalar and an array or object (GitHub's `has`: one
+/// string, or a list of enum values) is read by the shape of its union's first container
+/// variant, which would turn `has=pb_W` into `["pb_W"]` and fail the string variant. Given one
+/// value in the simple or form style, the scalar reading, when the schema accepts it, with
+/// whether the text is ambiguous: not exploded with a comma in it (`1,2` is a list or a string).
+fn scalar_reading(schema: &Schema, spec: &ParamSpec, shape: Shape, raw: Option<&str>) -> Option<(Value, bool)> {
+    let raw = raw?;
+    if spec.json || shape == Shape::Scalar || !matches!(spec.style, Style::Simple | Style::Form) {
+        return None;
+    }
+    if !schema.admits_scalar(spec.node) {
+        return None;
+    }
+    let value = schema.coerce(spec.node, raw);
+    let fits = !value.is_array() && !value.is_object() && schema.validate(spec.node, &value).is_empty();
+    let ambiguous = !spec.explode && raw.contains(',');
+    fits.then_some((value, ambiguous))
+}
+
+/// Of an ambiguous parameter's two readings, the container one when the schema accepts it.
+fn prefer_fitting(schema: &Schema, spec: &ParamSpec, container: Option<Value>, scalar: Value) -> Value {
+    match container {
+        Some(value) if schema.validate(spec.node, &value).is_empty() => value,
+        _ => scalar,
     }
 }
 

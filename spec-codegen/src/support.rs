@@ -241,18 +241,39 @@ const TAGGED: &str = r#"
         ::serde::Serialize::serialize(&json, serializer)
     }
 
-    /// Reads a discriminated union's JSON and returns the discriminator value with the whole
-    /// object, which the chosen variant then deserializes (discriminator member included).
-    pub fn read_tagged<'de, D>(deserializer: D, property: &str) -> ::std::result::Result<(::std::string::String, ::serde_json::Value), D::Error>
+    /// Reads a discriminated union's JSON and returns the discriminator value (`None` when the
+    /// object has no such member) with the whole object, which the chosen variant then
+    /// deserializes (discriminator member included).
+    pub fn read_tagged<'de, D>(deserializer: D, property: &str) -> ::std::result::Result<(::std::option::Option<::std::string::String>, ::serde_json::Value), D::Error>
     where
         D: ::serde::Deserializer<'de>,
     {
         let json = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
         let tag = match json.get(property) {
-            ::std::option::Option::Some(::serde_json::Value::String(tag)) => tag.clone(),
-            _ => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::missing_field("discriminator")),
+            ::std::option::Option::Some(::serde_json::Value::String(tag)) => ::std::option::Option::Some(tag.clone()),
+            ::std::option::Option::None if json.is_object() => ::std::option::Option::None,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!("expected an object with a `{property}` member")));
+            }
+            ::std::option::Option::Some(_) => {
+                return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!("the `{property}` member must be a string")));
+            }
         };
         ::std::result::Result::Ok((tag, json))
+    }
+
+    /// A discriminated union's object without its discriminator: the first variant it fits, as
+    /// `oneOf` alone reads it.
+    pub fn untagged<T, E>(json: ::serde_json::Value, property: &'static str, tries: &[fn(::serde_json::Value) -> ::std::result::Result<T, E>]) -> ::std::result::Result<T, E>
+    where
+        E: ::serde::de::Error,
+    {
+        for try_variant in tries {
+            if let ::std::result::Result::Ok(value) = try_variant(json.clone()) {
+                return ::std::result::Result::Ok(value);
+            }
+        }
+        ::std::result::Result::Err(E::missing_field(property))
     }
 
     /// Deserializes the chosen variant of a discriminated union.

@@ -339,16 +339,30 @@ impl<'a> TypesGen<'a> {
         let property = &disc.property;
         let ser_arms = u.variants.iter().map(|v| {
             let ident = format_ident!("{}", v.name);
+            // A variant that declares the member writes what its value holds: `None` leaves it
+            // out, and reading it back tries the variants in order, so a round trip gives back
+            // the value sent (GitHub's optional `user_view_type`).
+            if declares_member(self.typer.ir, &v.ty, property) {
+                return quote!(Self::#ident(value) => ::serde::Serialize::serialize(value, serializer));
+            }
             let tag = v.tags.first().cloned().unwrap_or_else(|| v.name.clone());
             quote!(Self::#ident(value) => support::serialize_tagged(serializer, #property, #tag, value))
         });
-        let de_arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let constructor = |v: &spec_core::ir::UnionVariant| {
             let ident = format_ident!("{}", v.name);
-            let tags = &v.tags;
             let boxed = matches!(&v.ty, TypeRef::Named(target) if self.typer.is_boxed(id, *target));
-            let constructor =
-                if boxed { quote!(|v| Self::#ident(::std::boxed::Box::new(v))) } else { quote!(Self::#ident) };
-            quote!(#(#tags)|* => support::variant(json).map(#constructor))
+            if boxed { quote!(|v| Self::#ident(::std::boxed::Box::new(v))) } else { quote!(Self::#ident) }
+        };
+        let de_arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+            let tags = &v.tags;
+            let constructor = constructor(v);
+            quote!(::std::option::Option::Some(#(#tags)|*) => support::variant(json).map(#constructor))
+        });
+        // Without the discriminator member, the variants in order, as `oneOf` alone reads them
+        // (the runtime's validation does the same); a variant that requires the member fails.
+        let untagged_tries = u.variants.iter().map(|v| {
+            let constructor = constructor(v);
+            quote!(|json| support::variant(json).map(#constructor))
         });
         let all_tags: Vec<&String> = u.variants.iter().flat_map(|v| v.tags.iter()).collect();
         quote! {
@@ -368,9 +382,10 @@ impl<'a> TypesGen<'a> {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     let (tag, json) = support::read_tagged(deserializer, #property)?;
-                    match tag.as_str() {
+                    match tag.as_deref() {
                         #(#de_arms,)*
-                        other => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, &[#(#all_tags),*])),
+                        ::std::option::Option::Some(other) => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, &[#(#all_tags),*])),
+                        ::std::option::Option::None => support::untagged::<Self, D::Error>(json, #property, &[#(#untagged_tries),*]),
                     }
                 }
             }
@@ -662,4 +677,18 @@ fn unique_field(s: &StructDef, base: &str) -> String {
         n += 1;
     }
     name
+}
+
+/// Whether `ty` is (an alias of) a struct with the JSON member `name`.
+fn declares_member(ir: &spec_core::ir::Ir, ty: &TypeRef, name: &str) -> bool {
+    let mut ty = ty;
+    for _ in 0..16 {
+        let TypeRef::Named(id) = ty else { return false };
+        match &ir.ty(*id).kind {
+            TypeKind::Struct(s) => return s.fields.iter().any(|f| f.json_name == name),
+            TypeKind::Alias(inner) => ty = inner,
+            _ => return false,
+        }
+    }
+    false
 }

@@ -104,6 +104,10 @@ const U16: NodeId = 83;
 const U32: NodeId = 84;
 const FIRST_UNSATISFIABLE: NodeId = 85;
 const FIRST_TAG_UNSATISFIABLE: NodeId = 86;
+const LOOSE_CAT: NodeId = 87;
+const LOOSE_DOG: NodeId = 88;
+const LOOSE_ANIMAL: NodeId = 89;
+const STR_OR_LIST: NodeId = 90;
 
 static NODES: &[Node] = &[
     /* 0 */ Node::Any,
@@ -260,6 +264,25 @@ static NODES: &[Node] = &[
         variants: &[BAD_PATTERN, CAT],
         discriminator: Some(("kind", &[("bad", BAD_PATTERN), ("cat", CAT)])),
     }),
+    // A discriminator its variants do not require (GitHub's `user_view_type`).
+    /* 87 */
+    Node::Struct(Struct {
+        fields: &[field("kind", STR, false, false), field("meows", BOOL, true, false)],
+        additional: Additional::Deny,
+    }),
+    /* 88 */
+    Node::Struct(Struct {
+        fields: &[field("kind", STR, false, false), field("barks", BOOL, true, false)],
+        additional: Additional::Deny,
+    }),
+    /* 89 */
+    Node::Union(Union {
+        variants: &[LOOSE_CAT, LOOSE_DOG],
+        discriminator: Some(("kind", &[("cat", LOOSE_CAT), ("dog", LOOSE_DOG)])),
+    }),
+    // GitHub's `has`: one string, or a list.
+    /* 90 */
+    Node::Union(Union { variants: &[STR, LIST_I64], discriminator: None }),
 ];
 
 static CHECKS: &[Checks] = &[
@@ -329,7 +352,7 @@ fn one(node: NodeId, value: Value, pointer: &str, reason: &str) {
 
 #[test]
 fn table_indices_match_the_constants() {
-    assert_eq!(NODES.len() as NodeId, FIRST_TAG_UNSATISFIABLE + 1);
+    assert_eq!(NODES.len() as NodeId, STR_OR_LIST + 1);
     assert!(matches!(NODES[LIST_ANIMAL as usize], Node::List(ANIMAL)));
     assert!(matches!(NODES[UNIQUE_UUIDS as usize], Node::Checked(LIST_UUID, 16)));
     assert!(matches!(NODES[NEEDY as usize], Node::Struct(_)));
@@ -560,7 +583,16 @@ fn discriminated_unions() {
     ok(ANIMAL, json!({"kind": "cat", "meows": true}));
     ok(ANIMAL, json!({"kind": "dog", "barks": false}));
     one(ANIMAL, json!({"kind": "dog", "meows": true}), "/barks", "is required");
-    one(ANIMAL, json!({"meows": true}), "/kind", "is required");
+    // Without the discriminator, the variants are tried as `oneOf` alone: each requires it here.
+    assert_eq!(
+        validate(ANIMAL, json!({"meows": true})),
+        vec![v("", "does not match any of the 2 alternatives"), v("/kind", "is required")]
+    );
+    one(TAGGED_ANY, json!({"kind": "x"}), "/type", "is required");
+    ok(LOOSE_ANIMAL, json!({"meows": true}));
+    ok(LOOSE_ANIMAL, json!({"barks": true}));
+    ok(LOOSE_ANIMAL, json!({"kind": "dog", "barks": true}));
+    one(LOOSE_ANIMAL, json!({"kind": "dog"}), "/barks", "is required");
     one(ANIMAL, json!({"kind": "cow"}), "/kind", "must be one of `cat`, `dog`, got \"cow\"");
     one(ANIMAL, json!({"kind": 1}), "/kind", "must be a string, got 1");
     one(ANIMAL, json!("cat"), "", "must be an object, got \"cat\"");
@@ -960,6 +992,17 @@ fn query_arrays() {
     assert_eq!(query(Style::SpaceDelimited, true, LIST_I64, "id=3&id=4"), Ok(Some(json!([3, 4]))));
     assert_eq!(query(Style::Form, true, TUPLE, "id=a&id=2"), Ok(Some(json!(["a", 2]))));
     assert_eq!(query(Style::Form, true, NULL_CHECKED_LIST, "id=2"), Ok(Some(json!([2]))));
+    // A union of a scalar and a list: one value the scalar variant takes is that scalar, more
+    // values (or one only the list takes) the list.
+    assert_eq!(query(Style::Form, true, STR_OR_LIST, "id=pb_W"), Ok(Some(json!("pb_W"))));
+    assert_eq!(query(Style::Form, true, STR_OR_LIST, "id=1&id=2"), Ok(Some(json!([1, 2]))));
+    // Not exploded, `1,2` is a list or a string: the list, when it fits.
+    assert_eq!(query(Style::Form, false, STR_OR_LIST, "id=1,2"), Ok(Some(json!([1, 2]))));
+    assert_eq!(query(Style::Form, false, STR_OR_LIST, "id=a,b"), Ok(Some(json!("a,b"))));
+    assert_eq!(single(Style::Simple, false, STR_OR_LIST, "x"), Ok(json!("x")));
+    assert_eq!(single(Style::Simple, false, STR_OR_MAP, "x"), Ok(json!("x")));
+    assert_eq!(single(Style::Simple, false, STR_OR_MAP, "a,1"), Ok(json!({"a": 1})));
+    assert_eq!(single(Style::Simple, false, STR_OR_MAP, "a,b"), Ok(json!("a,b")));
 }
 
 #[test]

@@ -21,6 +21,7 @@ const SERVERS: &[(&str, &str, &str)] = &[
     // petstore_abuse: hostile requests against the same implementation.
     ("petstore", "examples/petstore.yaml", "petstore+petstore_abuse"),
     ("server_names", "tests/fixtures/server_names.yaml", "server_names"),
+    ("github_shapes", "tests/fixtures/github_shapes.yaml", "github_shapes"),
     ("parameters_style", "oas:3.0/yaml/parameters-style.yaml", "parameters_style"),
     ("security", "oas:3.0/yaml/security.yaml", "security"),
     ("security_multiple", "oas:3.0/yaml/security-multiple.yaml", "security_multiple"),

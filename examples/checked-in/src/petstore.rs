@@ -75,12 +75,8 @@ impl ::serde::Serialize for Kind {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::Dog(value) => {
-                support::serialize_tagged(serializer, "type", "dog", value)
-            }
-            Self::Cat(value) => {
-                support::serialize_tagged(serializer, "type", "cat", value)
-            }
+            Self::Dog(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Cat(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }
@@ -89,15 +85,28 @@ impl<'de> ::serde::Deserialize<'de> for Kind {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let (tag, json) = support::read_tagged(deserializer, "type")?;
-        match tag.as_str() {
-            "dog" => support::variant(json).map(Self::Dog),
-            "cat" => support::variant(json).map(Self::Cat),
-            other => {
+        match tag.as_deref() {
+            ::std::option::Option::Some("dog") => support::variant(json).map(Self::Dog),
+            ::std::option::Option::Some("cat") => support::variant(json).map(Self::Cat),
+            ::std::option::Option::Some(other) => {
                 ::std::result::Result::Err(
                     <D::Error as ::serde::de::Error>::unknown_variant(
                         other,
                         &["dog", "cat"],
                     ),
+                )
+            }
+            ::std::option::Option::None => {
+                support::untagged::<
+                    Self,
+                    D::Error,
+                >(
+                    json,
+                    "type",
+                    &[
+                        |json| support::variant(json).map(Self::Dog),
+                        |json| support::variant(json).map(Self::Cat),
+                    ],
                 )
             }
         }
@@ -616,12 +625,16 @@ pub mod support {
         }
         ::serde::Serialize::serialize(&json, serializer)
     }
-    /// Reads a discriminated union's JSON and returns the discriminator value with the whole
-    /// object, which the chosen variant then deserializes (discriminator member included).
+    /// Reads a discriminated union's JSON and returns the discriminator value (`None` when the
+    /// object has no such member) with the whole object, which the chosen variant then
+    /// deserializes (discriminator member included).
     pub fn read_tagged<'de, D>(
         deserializer: D,
         property: &str,
-    ) -> ::std::result::Result<(::std::string::String, ::serde_json::Value), D::Error>
+    ) -> ::std::result::Result<
+        (::std::option::Option<::std::string::String>, ::serde_json::Value),
+        D::Error,
+    >
     where
         D: ::serde::Deserializer<'de>,
     {
@@ -629,14 +642,45 @@ pub mod support {
             deserializer,
         )?;
         let tag = match json.get(property) {
-            ::std::option::Option::Some(::serde_json::Value::String(tag)) => tag.clone(),
-            _ => {
+            ::std::option::Option::Some(::serde_json::Value::String(tag)) => {
+                ::std::option::Option::Some(tag.clone())
+            }
+            ::std::option::Option::None if json.is_object() => {
+                ::std::option::Option::None
+            }
+            ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::missing_field("discriminator"),
+                    <D::Error as ::serde::de::Error>::custom(
+                        format_args!("expected an object with a `{property}` member"),
+                    ),
+                );
+            }
+            ::std::option::Option::Some(_) => {
+                return ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom(
+                        format_args!("the `{property}` member must be a string"),
+                    ),
                 );
             }
         };
         ::std::result::Result::Ok((tag, json))
+    }
+    /// A discriminated union's object without its discriminator: the first variant it fits, as
+    /// `oneOf` alone reads it.
+    pub fn untagged<T, E>(
+        json: ::serde_json::Value,
+        property: &'static str,
+        tries: &[fn(::serde_json::Value) -> ::std::result::Result<T, E>],
+    ) -> ::std::result::Result<T, E>
+    where
+        E: ::serde::de::Error,
+    {
+        for try_variant in tries {
+            if let ::std::result::Result::Ok(value) = try_variant(json.clone()) {
+                return ::std::result::Result::Ok(value);
+            }
+        }
+        ::std::result::Result::Err(E::missing_field(property))
     }
     /// Deserializes the chosen variant of a discriminated union.
     pub fn variant<T, E>(json: ::serde_json::Value) -> ::std::result::Result<T, E>
