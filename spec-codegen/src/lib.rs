@@ -74,12 +74,15 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         ranges.into_iter().map(|r| piece(ir, sources, options, edges, lines, r)).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                ranges.into_iter().map(|r| scope.spawn(move || piece(ir, sources, options, edges, lines, r))).collect();
+            let handles: Vec<_> = ranges
+                .into_iter()
+                .map(|r| spawn_deep(scope, move || piece(ir, sources, options, edges, lines, r)))
+                .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| Err(GenerateError::Unparsable("a generator thread panicked".into())))
+                .map(|h| match h {
+                    Ok(h) => h.join().unwrap_or_else(|_| Err(thread_failed("a generator thread panicked"))),
+                    Err(e) => Err(thread_failed(&format!("cannot start a generator thread: {e}"))),
                 })
                 .collect()
         })
@@ -125,12 +128,31 @@ fn lay_out_in_parallel(modules: Vec<TokenStream>) -> Result<String, GenerateErro
         return texts.iter().map(|t| lay_out(t)).collect();
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = texts.iter().map(|t| scope.spawn(move || lay_out(t))).collect();
+        let handles: Vec<_> = texts.iter().map(|t| spawn_deep(scope, move || lay_out(t))).collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(GenerateError::Unparsable("a layout thread panicked".into()))))
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| Err(thread_failed("a layout thread panicked"))),
+                Err(e) => Err(thread_failed(&format!("cannot start a layout thread: {e}"))),
+            })
             .collect()
     })
+}
+
+/// Stack for the generator's threads. syn and prettyplease recurse as deep as the code nests, and
+/// the default 2 MiB of a spawned thread overflowed on Microsoft Graph's server and client
+/// modules (the main thread's 8 MiB did not). Only the pages a thread touches are committed.
+const THREAD_STACK: usize = 256 << 20;
+
+fn spawn_deep<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new().stack_size(THREAD_STACK).spawn_scoped(scope, f)
+}
+
+fn thread_failed(what: &str) -> GenerateError {
+    GenerateError::Unparsable(what.to_owned())
 }
 
 /// Below this many types per thread, threads cost more than they save.
