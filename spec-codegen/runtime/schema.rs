@@ -1048,11 +1048,17 @@ impl Walker<'_> {
 
     fn union(&mut self, union: &Union, value: &Value, depth: usize, out: &mut Vec<Violation>) {
         if let Some((property, mapping)) = union.discriminator {
-            let Value::Object(members) = value else {
-                self.report(out, format!("must be an object, got {}", describe(value)));
-                return;
+            let members = match value {
+                Value::Object(members) => Some(members),
+                // A value that is no object has no tag: the listed variants decide (GitHub's
+                // contents union maps `array` to a variant that is a list).
+                _ if !union.variants.is_empty() => None,
+                _ => {
+                    self.report(out, format!("must be an object, got {}", describe(value)));
+                    return;
+                }
             };
-            match members.get(property) {
+            match members.and_then(|members| members.get(property)) {
                 // Without its discriminator an object is checked against the listed variants, as
                 // `oneOf` alone would be: GitHub's `user_view_type` is optional in both user
                 // schemas, and its own examples leave it out. Each variant that requires the

@@ -242,7 +242,7 @@ const TAGGED: &str = r#"
     }
 
     /// Reads a discriminated union's JSON and returns the discriminator value (`None` when the
-    /// object has no such member) with the whole object, which the chosen variant then
+    /// value is not an object or has no such member) with the whole value, which the chosen variant then
     /// deserializes (discriminator member included).
     pub fn read_tagged<'de, D>(deserializer: D, property: &str) -> ::std::result::Result<(::std::option::Option<::std::string::String>, ::serde_json::Value), D::Error>
     where
@@ -251,10 +251,9 @@ const TAGGED: &str = r#"
         let json = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
         let tag = match json.get(property) {
             ::std::option::Option::Some(::serde_json::Value::String(tag)) => ::std::option::Option::Some(tag.clone()),
-            ::std::option::Option::None if json.is_object() => ::std::option::Option::None,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!("expected an object with a `{property}` member")));
-            }
+            // Not an object, or one without the member: GitHub's contents union maps `array` to
+            // a variant that is a list.
+            ::std::option::Option::None => ::std::option::Option::None,
             ::std::option::Option::Some(_) => {
                 return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!("the `{property}` member must be a string")));
             }

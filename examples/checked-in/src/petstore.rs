@@ -626,7 +626,7 @@ pub mod support {
         ::serde::Serialize::serialize(&json, serializer)
     }
     /// Reads a discriminated union's JSON and returns the discriminator value (`None` when the
-    /// object has no such member) with the whole object, which the chosen variant then
+    /// value is not an object or has no such member) with the whole value, which the chosen variant then
     /// deserializes (discriminator member included).
     pub fn read_tagged<'de, D>(
         deserializer: D,
@@ -645,16 +645,7 @@ pub mod support {
             ::std::option::Option::Some(::serde_json::Value::String(tag)) => {
                 ::std::option::Option::Some(tag.clone())
             }
-            ::std::option::Option::None if json.is_object() => {
-                ::std::option::Option::None
-            }
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
-                        format_args!("expected an object with a `{property}` member"),
-                    ),
-                );
-            }
+            ::std::option::Option::None => ::std::option::Option::None,
             ::std::option::Option::Some(_) => {
                 return ::std::result::Result::Err(
                     <D::Error as ::serde::de::Error>::custom(
