@@ -633,7 +633,7 @@ def apply_check(e: Entry, cc: CrateCheck, batch: BatchResult, bdir: Path) -> boo
     return False
 
 
-TEST_TIMEOUT = 300  # seconds for one crate's test binary
+TEST_TIMEOUT = 300.0  # seconds for one crate's test binary (--test-timeout)
 
 
 def run_tests(e: Entry, exe: str, bdir: Path) -> None:
@@ -650,7 +650,7 @@ def run_tests(e: Entry, exe: str, bdir: Path) -> None:
         return
     e.status, e.log = "test-failed", str(log_path)
     if timed_out:
-        e.category, e.message = "test timeout", f"the tests did not finish in {TEST_TIMEOUT} s"
+        e.category, e.message = "test timeout", f"the tests did not finish in {TEST_TIMEOUT:g} s"
         return
     failing = re.findall(r"^test (\S+) \.\.\. FAILED", text, re.M)
     detail = next((l.strip() for l in text.splitlines() if l.strip().startswith("- ")), "")
@@ -856,6 +856,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel generator runs and cargo jobs (default: CPUs)")
     ap.add_argument("--gen-timeout", type=float, default=120, metavar="SECONDS", help="per-spec generation timeout (default 120)")
     ap.add_argument("--check-timeout", type=float, default=1800, metavar="SECONDS", help="per-batch cargo check timeout (default 1800)")
+    ap.add_argument("--test-timeout", type=float, default=300, metavar="SECONDS",
+                    help="per-crate test run timeout with --run-tests (default 300; GitHub's 9,803 tests take about 700 s)")
     ap.add_argument("--batch-size", type=int, default=150, help="crates per cargo check workspace (default 150)")
     ap.add_argument("--bin", type=Path, help="generator binary (default: build it with cargo build --release)")
     ap.add_argument("--out-dir", type=Path, help="work folder (default <cache>/runs/latest; wiped at start unless --keep)")
@@ -872,8 +874,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--fetch-only", action="store_true",
                     help="only fetch the selected corpora; print each one's package/ folder, one per line")
     args = ap.parse_args(argv)
-    global RUN_TESTS, CHECKED
+    global RUN_TESTS, CHECKED, TEST_TIMEOUT
     RUN_TESTS = args.run_tests
+    TEST_TIMEOUT = args.test_timeout
     CHECKED = not args.no_check
     if args.no_check and (args.run_tests or args.min_pass is not None):
         ap.error("--no-check runs no cargo: --run-tests and --min-pass need it")
@@ -881,7 +884,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         ap.error("--sample must be >= 0")
     if args.jobs < 1 or args.batch_size < 1:
         ap.error("--jobs and --batch-size must be >= 1")
-    if args.gen_timeout <= 0 or args.check_timeout <= 0:
+    if args.gen_timeout <= 0 or args.check_timeout <= 0 or args.test_timeout <= 0:
         ap.error("timeouts must be > 0")
     if args.min_pass is not None and not 0 <= args.min_pass <= 1:
         ap.error("--min-pass is a fraction between 0 and 1")
