@@ -174,6 +174,30 @@ fn many_operations_generate() {
     assert!(generated, "{text}");
 }
 
+/// Thousands of routes with the server part: the router once chained every route in one
+/// expression, which prettyplease and rustc recurse on once per route (Microsoft Graph's 7,274
+/// routes overflowed rustc's stack).
+#[test]
+fn many_routes_do_not_nest() {
+    let mut yaml = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..4_000 {
+        yaml.push_str(&format!("  /r{i}:\n    get:\n      responses: {{'204': {{description: ok}}}}\n"));
+    }
+    let dir = tempdir();
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let parts = spec_codegen::Parts { server: true, ..Default::default() }.completed();
+    let options = spec_codegen::Options { parts, ..Default::default() };
+    let run = spec_codegen::pipeline::run(&path, &options, Default::default())
+        .unwrap_or_else(|f| panic!("{}", f.render(&path)));
+    syn::parse_file(&run.output.code).expect("output is Rust");
+    let code = &run.output.code;
+    assert!(code.matches(".route(").count() >= 4_000);
+    // Each statement of the router chains a bounded number of routes.
+    let longest = code.split("let routes = ").map(|statement| statement.matches(".route(").count()).max();
+    assert!(longest <= Some(64), "a chain of {longest:?} routes");
+}
+
 #[test]
 fn non_string_keys_and_odd_paths() {
     let yaml = format!("{HEAD}x-map: {{1: a, true: b, null: c}}\n").replace(

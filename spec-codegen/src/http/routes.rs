@@ -135,6 +135,15 @@ pub fn router(trait_name: &Ident, ops: &[Op], diags: &mut Diagnostics) -> TokenS
         quote!(.route(#route, #(#chain)*))
     });
     let calls: Vec<TokenStream> = calls.collect();
+    // One `.route()` chain nests as deep as it is long, and syn, prettyplease and rustc all
+    // recurse on it: Microsoft Graph's 7,274 routes overflowed rustc's stack. Long route lists
+    // are chained in statements of ROUTES_PER_STATEMENT instead.
+    let routes = if calls.len() <= ROUTES_PER_STATEMENT {
+        quote!(::axum::Router::new() #(#calls)*)
+    } else {
+        let statements = calls.chunks(ROUTES_PER_STATEMENT).map(|chunk| quote!(let routes = routes #(#chunk)*;));
+        quote!(let routes = ::axum::Router::new(); #(#statements)* routes)
+    };
     quote! {
         /// Routes every operation of the spec to `api`, with the default [`Config`].
         pub fn router<A: #trait_name>(api: A) -> ::axum::Router {
@@ -145,8 +154,7 @@ pub fn router(trait_name: &Ident, ops: &[Op], diags: &mut Diagnostics) -> TokenS
         /// answered with an `application/problem+json` response before `api` sees them.
         pub fn router_with<A: #trait_name>(api: A, config: Config) -> ::axum::Router {
             let shared = ::std::sync::Arc::new(Shared { api, config });
-            ::axum::Router::new()
-                #(#calls)*
+            #routes
                 .fallback(rt::not_found)
                 .method_not_allowed_fallback(rt::method_not_allowed)
                 .with_state(shared)
@@ -160,6 +168,9 @@ pub fn router(trait_name: &Ident, ops: &[Op], diags: &mut Diagnostics) -> TokenS
         #(#dispatchers)*
     }
 }
+
+/// Routes chained in one expression, at most: see `router_with`'s generator.
+const ROUTES_PER_STATEMENT: usize = 64;
 
 /// Tries each template sharing a route, in spec order; the last takes what the others did not.
 fn dispatcher(name: &Ident, trait_name: &Ident, candidates: &[&Op]) -> TokenStream {
