@@ -387,7 +387,11 @@ impl HttpGen<'_> {
 
 /// The client's method for an operation: its name, unless `Client` has an item of that name.
 pub(super) fn method_name(o: &Op) -> Ident {
-    if CLIENT_ITEMS.contains(&o.op.name.as_str()) { format_ident!("{}_operation", o.op.name) } else { o.method.clone() }
+    if CLIENT_ITEMS.contains(&o.op.name.as_str()) {
+        format_ident!("{}_operation", o.op.name)
+    } else {
+        format_ident!("{}", o.op.name)
+    }
 }
 
 /// Whether a scheme's credential travels in the `Authorization` header.

@@ -99,6 +99,14 @@ struct Op<'a> {
     variants: Vec<Variant>,
 }
 
+/// The server trait's own items: an operation named like one (fire.com's `authenticate`) gets a
+/// method named `…_operation`, as the client does for its own methods.
+const TRAIT_ITEMS: [&str; 1] = ["authenticate"];
+
+fn server_method_name(name: &str) -> Ident {
+    if TRAIT_ITEMS.contains(&name) { format_ident!("{name}_operation") } else { format_ident!("{name}") }
+}
+
 impl<'a> HttpGen<'a> {
     pub fn new(typer: &Typer<'a>, sources: &'a SourceSet, options: &crate::Options) -> Self {
         HttpGen {
@@ -202,7 +210,7 @@ impl<'a> HttpGen<'a> {
         let operations = ops
             .iter()
             .map(|o| OperationNames {
-                name: o.op.name.clone(),
+                name: o.method.to_string(),
                 client_method: client::method_name(o).to_string(),
                 request: o.request.as_ref().map(Ident::to_string),
                 response: o.response.to_string(),
@@ -236,7 +244,7 @@ impl<'a> HttpGen<'a> {
         let security = self.requirement_sets(op);
         let generated = Op {
             op,
-            method: format_ident!("{}", op.name),
+            method: server_method_name(&op.name),
             // `_2_send` (a name that began with a digit) must not become `handle__2_send`.
             handler: format_ident!("handle_{}", op.name.trim_start_matches('_')),
             security,
