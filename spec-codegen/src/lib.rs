@@ -9,6 +9,7 @@ pub mod config;
 pub mod deps;
 mod docs;
 mod http;
+mod layout;
 pub mod lockfile;
 pub mod options;
 pub mod pipeline;
@@ -62,31 +63,42 @@ pub enum GenerateError {
 
 /// Generates the parts `options` asks for.
 pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Output, GenerateError> {
-    // Large specs are generated in pieces on all cores: each piece is quoted, parsed and laid out
-    // on its own thread. prettyplease lays out each item independently, so the pieces joined in
-    // id order are byte-identical to laying out the whole file at once, whatever the core count.
-    let chunk = ir.types.len().div_ceil(parallelism()).max(MIN_TYPES_PER_THREAD);
+    let started = std::time::Instant::now();
+    // Large specs are generated in pieces on all cores: the types in ranges of ids, each range
+    // quoted, parsed and laid out on its own thread, while this thread quotes the HTTP modules and
+    // starts their layout (see `layout`). Pieces are joined in id order, so the output is
+    // byte-identical whatever the core count.
+    let chunk = ir.types.len().div_ceil(layout::parallelism()).max(MIN_TYPES_PER_THREAD);
     let ranges: Vec<std::ops::Range<usize>> =
         (0..ir.types.len()).step_by(chunk.max(1)).map(|start| start..(start + chunk).min(ir.types.len())).collect();
     let edges = &typeref::recursive_edges(ir);
     let lines = &docs::SpecLines::of(ir, sources);
-    let pieces: Vec<Result<Piece, GenerateError>> = if ranges.len() <= 1 {
-        ranges.into_iter().map(|r| piece(ir, sources, options, edges, lines, r)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .into_iter()
-                .map(|r| spawn_deep(scope, move || piece(ir, sources, options, edges, lines, r)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| match h {
-                    Ok(h) => h.join().unwrap_or_else(|_| Err(thread_failed("a generator thread panicked"))),
-                    Err(e) => Err(thread_failed(&format!("cannot start a generator thread: {e}"))),
-                })
+    let http_wanted = options.parts.server || options.parts.client;
+    let threaded = layout::parallelism() > 1 && (ranges.len() > 1 || http_wanted);
+    let mut quoted_http = std::time::Duration::ZERO;
+    let (pieces, http) = std::thread::scope(|scope| {
+        let handles: Vec<_> = if threaded {
+            ranges
+                .iter()
+                .cloned()
+                .map(|r| layout::spawn_deep(scope, move || piece(ir, sources, options, edges, lines, r)))
                 .collect()
-        })
-    };
+        } else {
+            Vec::new()
+        };
+        let http = http_wanted.then(|| {
+            let quoting = std::time::Instant::now();
+            let (modules, local, diags, used) = http_modules(ir, sources, options, edges, lines);
+            quoted_http = quoting.elapsed();
+            layout::modules(scope, modules, local).map(|code| (code, diags, used))
+        });
+        let pieces: Vec<Result<Piece, GenerateError>> = if threaded {
+            handles.into_iter().map(|h| layout::join(h, "generator")).collect()
+        } else {
+            ranges.into_iter().map(|r| piece(ir, sources, options, edges, lines, r)).collect()
+        };
+        (pieces, http.transpose())
+    });
     let mut body = String::new();
     let mut support = support::SupportNeeds::default();
     let mut used = typeref::UsedPrimitives::default();
@@ -102,65 +114,26 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
             *total = (*total).max(t);
         }
     }
-    let started = std::time::Instant::now();
-    let (http, http_diags, http_used) = http_modules(ir, sources, options, edges, lines);
-    diagnostics.extend(http_diags);
-    used |= http_used;
+    let http_code = http?.map(|(code, http_diags, http_used)| {
+        diagnostics.extend(http_diags);
+        used |= http_used;
+        code
+    });
     let (support_module, dependencies) = finish(ir, options, used, support);
-    body.push_str(&lay_out_in_parallel(std::iter::once(support_module).chain(http).collect())?);
+    body.push_str(&layout::tokens(support_module)?);
+    body.push_str(http_code.as_deref().unwrap_or_default());
     let code = format!("{}{}", header(ir, sources), body);
-    stage[2] += started.elapsed();
+    // The stages overlap on threads; reported as spans of this thread's wall time that add up to
+    // the whole: quoting (the slower of the types' and the HTTP modules'), the types' parsing,
+    // then the rest, which is laying out.
+    stage[0] = stage[0].max(quoted_http);
+    stage[2] = started.elapsed().saturating_sub(stage[0] + stage[1]);
     let timings = vec![("generate", stage[0]), ("syntax", stage[1]), ("format", stage[2])];
     Ok(Output { code, dependencies, diagnostics, timings })
 }
 
-/// Top-level modules (support, runtime, operations, server, client, …) parsed and laid out on a
-/// thread each, joined in order. Tokens cannot cross threads, so each goes over as text. The
-/// HTTP modules are most of a large output (compute.json: 174K of 207K lines); prettyplease lays
-/// out each top-level item independently, so the result is byte-identical to one pass.
-fn lay_out_in_parallel(modules: Vec<TokenStream>) -> Result<String, GenerateError> {
-    let texts: Vec<String> = modules.into_iter().filter(|m| !m.is_empty()).map(|m| m.to_string()).collect();
-    let lay_out = |text: &str| -> Result<String, GenerateError> {
-        let file = syn::parse_file(text).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-        Ok(prettyplease::unparse(&file))
-    };
-    if texts.len() <= 1 || parallelism() == 1 {
-        return texts.iter().map(|t| lay_out(t)).collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = texts.iter().map(|t| spawn_deep(scope, move || lay_out(t))).collect();
-        handles
-            .into_iter()
-            .map(|h| match h {
-                Ok(h) => h.join().unwrap_or_else(|_| Err(thread_failed("a layout thread panicked"))),
-                Err(e) => Err(thread_failed(&format!("cannot start a layout thread: {e}"))),
-            })
-            .collect()
-    })
-}
-
-/// Stack for the generator's threads. syn and prettyplease recurse as deep as the code nests, and
-/// the default 2 MiB of a spawned thread overflowed on Microsoft Graph's server and client
-/// modules (the main thread's 8 MiB did not). Only the pages a thread touches are committed.
-const THREAD_STACK: usize = 256 << 20;
-
-fn spawn_deep<'scope, 'env, T: Send + 'scope>(
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    f: impl FnOnce() -> T + Send + 'scope,
-) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
-    std::thread::Builder::new().stack_size(THREAD_STACK).spawn_scoped(scope, f)
-}
-
-fn thread_failed(what: &str) -> GenerateError {
-    GenerateError::Unparsable(what.to_owned())
-}
-
 /// Below this many types per thread, threads cost more than they save.
 const MIN_TYPES_PER_THREAD: usize = 400;
-
-fn parallelism() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
-}
 
 /// One piece of the output: formatted items of a range of types, and what they need.
 struct Piece {
@@ -211,7 +184,7 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items();
-    let (http, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
+    let (http, _, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
     let server = quote!(#(#http)*);
     let mut used = typer.used();
     used |= server_used;
@@ -222,21 +195,23 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     Ok(Tokens { tokens, dependencies, diagnostics })
 }
 
-/// The `operations`, `server` and `client` modules and the runtime they call, when the options
-/// ask for a server or a client.
+/// The runtime and the `operations`, `server`, `client` and `contract` modules (empty when not
+/// asked for), with the place of the largest: `server` when there is one (compute.json: 8.2 MB
+/// as text, `operations` 5.3 MB, `client` 2.0 MB), else `operations`.
 fn http_modules(
     ir: &Ir,
     sources: &SourceSet,
     options: &Options,
     edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
     lines: &docs::SpecLines,
-) -> (Vec<TokenStream>, Diagnostics, typeref::UsedPrimitives) {
+) -> (Vec<TokenStream>, usize, Diagnostics, typeref::UsedPrimitives) {
     if !options.parts.server && !options.parts.client {
-        return (Vec::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
+        return (Vec::new(), 0, Diagnostics::default(), typeref::UsedPrimitives::default());
     }
     let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
     let (modules, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
-    (std::iter::once(http::runtime_module(&options.parts)).chain(modules).collect(), diags, used)
+    let largest = if options.parts.server { 2 } else { 1 };
+    (std::iter::once(http::runtime_module(&options.parts)).chain(modules).collect(), largest, diags, used)
 }
 
 /// The names the `server` and `client` parts give the trait and each operation's items.

@@ -175,8 +175,8 @@ impl<'a> HttpGen<'a> {
                 #schema
             }
         };
-        let modules = [operations, server, client, contract].into_iter().filter(|m| !m.is_empty()).collect();
-        (modules, self.diags, self.typer.used())
+        // In this order, empty ones included: callers find a module by its place.
+        (vec![operations, server, client, contract], self.diags, self.typer.used())
     }
 
     /// The trait's name, the items of every served operation, and what the rest of the module needs
