@@ -123,6 +123,9 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
     body.push_str(&layout::tokens(support_module)?);
     body.push_str(http_code.as_deref().unwrap_or_default());
     let code = format!("{}{}", header(ir, sources), body);
+    if let Some(warning) = large_output(ir, &code) {
+        diagnostics.push(warning);
+    }
     // The stages overlap on threads; reported as spans of this thread's wall time that add up to
     // the whole: quoting (the slower of the types' and the HTTP modules'), the types' parsing,
     // then the rest, which is laying out.
@@ -130,6 +133,39 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
     stage[2] = started.elapsed().saturating_sub(stage[0] + stage[1]);
     let timings = vec![("generate", stage[0]), ("syntax", stage[1]), ("format", stage[2])];
     Ok(Output { code, dependencies, diagnostics, timings })
+}
+
+/// Past this many generated lines a crate needs more memory to check than most machines have:
+/// `cargo check` of Microsoft Graph beta's types and client, 3.4 million lines, grew rustc to
+/// 24 GB (all this project's machine has) and did not finish; Google's aiplatform, 69 thousand
+/// lines, takes 1.6 GB.
+const LARGE_OUTPUT_LINES: usize = 1_000_000;
+
+/// A warning when the output is larger than rustc can be expected to check on a developer's
+/// machine, naming the way out: generating only the operations the user calls.
+fn large_output(ir: &Ir, code: &str) -> Option<spec_core::diag::Diagnostic> {
+    use spec_core::diag::{Diagnostic, Origin};
+    // Lines average about 47 bytes; counting them is skipped where they cannot be that many.
+    if code.len() < LARGE_OUTPUT_LINES * 20 {
+        return None;
+    }
+    let lines = code.bytes().filter(|&b| b == b'\n').count();
+    (lines > LARGE_OUTPUT_LINES).then(|| {
+        Diagnostic::warning(
+            "large-output",
+            Origin::new(spec_core::source::FileId(0), ""),
+            format!(
+                "the generated code is {lines} lines ({} types, {} operations): checking a crate this size takes \
+                 rustc many GB of memory (Microsoft Graph beta's types and client, 3.4 million lines, outgrew 24 GB)",
+                ir.types.len(),
+                ir.operations.len()
+            ),
+        )
+        .with_help(
+            "generate only the operations you call: `--tag`/`--operation` (`Builder::tag`/`operation`, `tags`/\
+             `operations` in spec-gen.toml) keep them and the types they reach, with the same names",
+        )
+    })
 }
 
 /// Below this many types per thread, threads cost more than they save.
@@ -381,4 +417,37 @@ pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
         }
     }
     std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_ir() -> Ir {
+        Ir {
+            dialect: spec_core::ir::Dialect::OpenApi31,
+            title: "Big".into(),
+            version: None,
+            description: None,
+            types: Vec::new(),
+            operations: Vec::new(),
+            servers: Vec::new(),
+            security_schemes: Vec::new(),
+            security: Vec::new(),
+            string_formats: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn large_output_is_a_warning_naming_selection() {
+        let line = "pub struct S;            \n";
+        let small = line.repeat(LARGE_OUTPUT_LINES);
+        assert!(large_output(&empty_ir(), &small).is_none(), "exactly at the limit is not over it");
+        let big = line.repeat(LARGE_OUTPUT_LINES + 1);
+        let d = large_output(&empty_ir(), &big).expect("a warning past the limit");
+        assert_eq!(d.severity, spec_core::Severity::Warning);
+        assert_eq!(d.code, "large-output");
+        assert!(d.message.contains(&format!("{} lines", LARGE_OUTPUT_LINES + 1)), "{}", d.message);
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("--tag")), "{:?}", d.help);
+    }
 }
