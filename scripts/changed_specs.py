@@ -77,6 +77,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--gen-timeout", type=float, default=300, metavar="SECONDS")
     ap.add_argument("--out", type=Path, required=True, help="where to write the changed specs")
+    ap.set_defaults(sample=None, seed=0)  # corpus.select_specs reads them: every selected spec
     args = ap.parse_args(argv)
     for b in (args.old, args.new):
         if not b.is_file():
@@ -85,13 +86,13 @@ def main(argv: list[str]) -> int:
 
     cache = Path(os.environ.get("SPEC_GEN_CACHE") or Path.home() / ".cache" / "spec-gen").expanduser()
     chosen = corpus.CORPORA[args.corpus]
-    pkg = corpus.ensure_corpus(cache, chosen)
-    specs = chosen.list_specs(pkg)
-    if args.specs_file:
-        wanted = {l.strip() for l in args.specs_file.read_text(encoding="utf-8").splitlines() if l.strip()}
-        specs = [s for s in specs if s in wanted]
-    if args.max_mb is not None:
-        specs = [s for s in specs if (pkg / s).stat().st_size <= args.max_mb * 1_000_000]
+    try:
+        pkg = corpus.ensure_corpus(cache, chosen)
+        wanted = corpus.read_specs_file(args.specs_file) if args.specs_file else None
+        specs = corpus.select_specs(chosen, pkg, args, wanted, set())
+    except corpus.HarnessError as e:
+        print(f"changed_specs: {e}", file=sys.stderr)
+        return 2
 
     work = Path(tempfile.mkdtemp(prefix="changed-specs-"))
 

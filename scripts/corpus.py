@@ -821,6 +821,15 @@ def prepare_out_dir(out_dir: Path, keep: bool) -> None:
         (out_dir / sub).mkdir(exist_ok=True)
 
 
+def read_specs_file(path: Path) -> list[str]:
+    """The specs a --specs-file lists: one path per line, blank lines and `#` comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise HarnessError(f"cannot read --specs-file: {e}") from None
+    return [l.strip() for l in lines if l.strip() and not l.strip().startswith("#")]
+
+
 def select_specs(corpus: Corpus, pkg: Path, args, wanted: list[str] | None, matched: set[str]) -> list[str]:
     specs = corpus.list_specs(pkg)
     if wanted is not None:
@@ -902,13 +911,7 @@ def main(argv: list[str]) -> int:
             print(ensure_corpus(cache, CORPORA[name]))
         return 0
 
-    wanted = None
-    if args.specs_file:
-        try:
-            lines = args.specs_file.read_text(encoding="utf-8").splitlines()
-        except OSError as e:
-            raise HarnessError(f"cannot read --specs-file: {e}") from None
-        wanted = [l.strip() for l in lines if l.strip() and not l.strip().startswith("#")]
+    wanted = read_specs_file(args.specs_file) if args.specs_file else None
 
     selected: list[tuple[Corpus, Path, list[str]]] = []
     matched: set[str] = set()

@@ -5,8 +5,8 @@
 //!
 //! Tokens (proc_macro2's fallback types) are not `Send`: a piece bound for another thread crosses
 //! as text and is lexed again there. The calling thread lays out the largest HTTP module itself,
-//! straight from its tokens: printing compute.json's `operations` module to text and lexing it back
-//! cost more than parsing it did.
+//! straight from its tokens, which saves printing it and lexing it again (lexing alone was a
+//! quarter of syn's parse of the same 10 MB of generated code: 0.13 s against 0.52 s).
 
 use proc_macro2::TokenStream;
 
@@ -58,13 +58,14 @@ fn text(text: &str) -> Result<String, GenerateError> {
 
 /// Top-level modules laid out and joined in order: the one at `local` on this thread from its
 /// tokens, every other one on a thread of its own from its text. Empty modules are left out. With
-/// one core, all of them on this thread from their tokens.
+/// one thread (see [`parallelism`]), all of them on this thread from their tokens.
 pub(crate) fn modules<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     modules: Vec<TokenStream>,
     local: usize,
+    threads: usize,
 ) -> Result<String, GenerateError> {
-    if parallelism() == 1 {
+    if threads == 1 {
         return modules.into_iter().filter(|m| !m.is_empty()).map(tokens).collect();
     }
     let mut here = TokenStream::new();
@@ -78,7 +79,6 @@ pub(crate) fn modules<'scope>(
             handles.push(None);
         } else {
             let printed = module.to_string();
-            drop(module);
             handles.push(Some(spawn_deep(scope, move || text(&printed))));
         }
     }

@@ -68,13 +68,14 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
     // quoted, parsed and laid out on its own thread, while this thread quotes the HTTP modules and
     // starts their layout (see `layout`). Pieces are joined in id order, so the output is
     // byte-identical whatever the core count.
-    let chunk = ir.types.len().div_ceil(layout::parallelism()).max(MIN_TYPES_PER_THREAD);
+    let threads = layout::parallelism();
+    let chunk = ir.types.len().div_ceil(threads).max(MIN_TYPES_PER_THREAD);
     let ranges: Vec<std::ops::Range<usize>> =
         (0..ir.types.len()).step_by(chunk.max(1)).map(|start| start..(start + chunk).min(ir.types.len())).collect();
     let edges = &typeref::recursive_edges(ir);
     let lines = &docs::SpecLines::of(ir, sources);
     let http_wanted = options.parts.server || options.parts.client;
-    let threaded = layout::parallelism() > 1 && (ranges.len() > 1 || http_wanted);
+    let threaded = threads > 1 && (ranges.len() > 1 || http_wanted);
     let mut quoted_http = std::time::Duration::ZERO;
     let (pieces, http) = std::thread::scope(|scope| {
         let handles: Vec<_> = if threaded {
@@ -90,7 +91,7 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
             let quoting = std::time::Instant::now();
             let (modules, local, diags, used) = http_modules(ir, sources, options, edges, lines);
             quoted_http = quoting.elapsed();
-            layout::modules(scope, modules, local).map(|code| (code, diags, used))
+            layout::modules(scope, modules, local, threads).map(|code| (code, diags, used))
         });
         let pieces: Vec<Result<Piece, GenerateError>> = if threaded {
             handles.into_iter().map(|h| layout::join(h, "generator")).collect()
@@ -145,10 +146,6 @@ const LARGE_OUTPUT_LINES: usize = 1_000_000;
 /// machine, naming the way out: generating only the operations the user calls.
 fn large_output(ir: &Ir, code: &str) -> Option<spec_core::diag::Diagnostic> {
     use spec_core::diag::{Diagnostic, Origin};
-    // Lines average about 47 bytes; counting them is skipped where they cannot be that many.
-    if code.len() < LARGE_OUTPUT_LINES * 20 {
-        return None;
-    }
     let lines = code.bytes().filter(|&b| b == b'\n').count();
     (lines > LARGE_OUTPUT_LINES).then(|| {
         Diagnostic::warning(
@@ -231,9 +228,9 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     Ok(Tokens { tokens, dependencies, diagnostics })
 }
 
-/// The runtime and the `operations`, `server`, `client` and `contract` modules (empty when not
-/// asked for), with the place of the largest: `server` when there is one (compute.json: 8.2 MB
-/// as text, `operations` 5.3 MB, `client` 2.0 MB), else `operations`.
+/// The runtime and the `operations`, `server`, `client` and `contract` modules in output order
+/// (empty when not asked for), with the place of the largest: `server` when there is one
+/// (compute.json: 8.2 MB as text, `operations` 5.3 MB, `client` 2.0 MB), else `operations`.
 fn http_modules(
     ir: &Ir,
     sources: &SourceSet,
@@ -245,9 +242,10 @@ fn http_modules(
         return (Vec::new(), 0, Diagnostics::default(), typeref::UsedPrimitives::default());
     }
     let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
-    let (modules, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
+    let (m, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
     let largest = if options.parts.server { 2 } else { 1 };
-    (std::iter::once(http::runtime_module(&options.parts)).chain(modules).collect(), largest, diags, used)
+    let modules = vec![http::runtime_module(&options.parts), m.operations, m.server, m.client, m.contract];
+    (modules, largest, diags, used)
 }
 
 /// The names the `server` and `client` parts give the trait and each operation's items.

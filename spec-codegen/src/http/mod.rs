@@ -60,6 +60,14 @@ pub struct HttpGen<'a> {
     pub diags: Diagnostics,
 }
 
+/// The top-level modules of the HTTP parts; a part not asked for is empty.
+pub struct HttpModules {
+    pub operations: TokenStream,
+    pub server: TokenStream,
+    pub client: TokenStream,
+    pub contract: TokenStream,
+}
+
 /// The generated names of the HTTP parts (see [`HttpGen::names`]).
 #[derive(Debug, Clone)]
 pub struct HttpNames {
@@ -140,11 +148,10 @@ impl<'a> HttpGen<'a> {
         format_ident!("{}", self.types.claim(name, false))
     }
 
-    /// The `operations` module and the `server` and `client` modules `parts` asks for, their
+    /// The `operations` module and the `server`, `client` and `contract` modules `parts` asks for
+    /// (each a top-level item of its own, so they can be laid out on separate threads), their
     /// diagnostics, and the primitives they wrote (they decide dependencies).
-    /// The `operations` module, then `server`, `client` and `contract` as the parts ask: each a
-    /// top-level item of its own, so they can be laid out on separate threads.
-    pub fn modules(mut self, parts: &Parts) -> (Vec<TokenStream>, Diagnostics, crate::typeref::UsedPrimitives) {
+    pub fn modules(mut self, parts: &Parts) -> (HttpModules, Diagnostics, crate::typeref::UsedPrimitives) {
         let ir = self.typer.ir;
         let (trait_name, items, ops) = self.operations();
         let scheme = self.scheme_enum(&ops);
@@ -175,8 +182,7 @@ impl<'a> HttpGen<'a> {
                 #schema
             }
         };
-        // In this order, empty ones included: callers find a module by its place.
-        (vec![operations, server, client, contract], self.diags, self.typer.used())
+        (HttpModules { operations, server, client, contract }, self.diags, self.typer.used())
     }
 
     /// The trait's name, the items of every served operation, and what the rest of the module needs
