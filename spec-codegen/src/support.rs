@@ -18,8 +18,10 @@ pub struct SupportNeeds {
     pub unique: bool,
     pub one_of_int: bool,
     pub one_of_json: bool,
-    pub nullable: bool,
-    pub double_option: bool,
+    pub objects: bool,
+    pub other_members: bool,
+    pub unit_enum: bool,
+    pub write_objects: bool,
     pub tagged: bool,
     pub base64: bool,
 }
@@ -204,25 +206,262 @@ const ONE_OF_JSON: &str = r#"
     }
 "#;
 
-const NULLABLE: &str = r#"
-    /// A required member that may be `null`: present-but-null is `None`, absent is an error.
-    pub fn nullable<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
-    {
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
+const OBJECTS: &str = r#"
+    // The structs' serde impls are written out by the generator rather than derived: serde's
+    // `Deserialize` derive emits a field enum, a field visitor and a sequence visitor per struct,
+    // and its per-member `?` branches each drop every slot read so far; type- and borrow-checking
+    // that code was most of a generated crate's `cargo check`. Here a member costs one call with no
+    // branch: `Reader` keeps the first error and stops reading, and the struct ends with it.
+
+    /// A struct read from a JSON object member by member.
+    pub trait FromObject: ::std::marker::Sized {
+        /// What the error for a value of another JSON type says was expected.
+        const EXPECTING: &'static str;
+        fn from_object<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error>;
+    }
+
+    struct ObjectVisitor<T>(::std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> ::serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+
+    /// A struct's `Deserialize`: a JSON object, never an array.
+    pub fn object<'de, D: ::serde::Deserializer<'de>, T: FromObject>(deserializer: D) -> ::std::result::Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(::std::marker::PhantomData))
+    }
+
+    /// Reads an object's members into a struct's slots, keeping the first error.
+    pub struct Reader<'de, A: ::serde::de::MapAccess<'de>> {
+        map: A,
+        /// The struct's member names, sorted.
+        names: &'static [&'static str],
+        /// Whether a member the struct does not name is an error (`additionalProperties: false`).
+        deny: bool,
+        error: ::std::option::Option<A::Error>,
+        de: ::std::marker::PhantomData<&'de ()>,
+    }
+
+    impl<'de, A: ::serde::de::MapAccess<'de>> Reader<'de, A> {
+        pub fn new(map: A, names: &'static [&'static str], deny: bool) -> Self {
+            Reader { map, names, deny, error: ::std::option::Option::None, de: ::std::marker::PhantomData }
+        }
+
+        /// The next member's index in the sorted names (`usize::MAX` for one the struct does not
+        /// name); `None` at the end or after an error.
+        pub fn next_key(&mut self) -> ::std::option::Option<usize> {
+            if self.error.is_some() {
+                return ::std::option::Option::None;
+            }
+            let key = Key { names: self.names, deny: self.deny, keep: false };
+            match self.keep(|map| map.next_key_seed(key)).flatten()? {
+                Member::Named(index) => ::std::option::Option::Some(index),
+                Member::Other(_) => ::std::option::Option::Some(usize::MAX),
+            }
+        }
+
+        /// Reads a member's value into its slot; a member given twice is an error, as with serde's derive.
+        pub fn field<T: ::serde::Deserialize<'de>>(&mut self, slot: &mut ::std::option::Option<T>, name: &'static str) {
+            if slot.is_some() {
+                self.fail(<A::Error as ::serde::de::Error>::duplicate_field(name));
+            } else {
+                *slot = self.keep(|map| map.next_value());
+            }
+        }
+
+        /// Reads and drops the value of a member the struct does not name.
+        pub fn skip(&mut self) {
+            self.keep(|map| map.next_value::<::serde::de::IgnoredAny>());
+        }
+
+        /// The first error, if any; once the struct is built from its slots, the missing
+        /// required members.
+        pub fn end(self) -> ::std::result::Result<(), A::Error> {
+            match self.error {
+                ::std::option::Option::Some(error) => ::std::result::Result::Err(error),
+                ::std::option::Option::None => ::std::result::Result::Ok(()),
+            }
+        }
+
+        fn keep<T>(&mut self, read: impl FnOnce(&mut A) -> ::std::result::Result<T, A::Error>) -> ::std::option::Option<T> {
+            match read(&mut self.map) {
+                ::std::result::Result::Ok(value) => ::std::option::Option::Some(value),
+                ::std::result::Result::Err(e) => {
+                    self.fail(e);
+                    ::std::option::Option::None
+                }
+            }
+        }
+
+        fn fail(&mut self, error: A::Error) {
+            self.error = ::std::option::Option::Some(error);
+        }
+    }
+
+    /// The error for the first absent required member, given (absent, name) in field order.
+    pub fn missing<E: ::serde::de::Error>(members: &[(bool, &'static str)]) -> E {
+        let name = members.iter().find(|(absent, _)| *absent).map_or("", |(_, name)| *name);
+        E::missing_field(name)
+    }
+
+    /// A member of the object being read.
+    pub enum Member {
+        /// The index of a member the struct names among its sorted member names.
+        Named(usize),
+        /// A member the struct does not name; its name only where the struct keeps those
+        /// (`additionalProperties`), else empty.
+        Other(::std::string::String),
+    }
+
+    /// Looks a member name up among a struct's sorted member names.
+    struct Key {
+        names: &'static [&'static str],
+        /// Whether a member the struct does not name is an error.
+        deny: bool,
+        /// Whether the name of a member the struct does not name is kept.
+        keep: bool,
+    }
+
+    impl Key {
+        fn other<E: ::serde::de::Error>(self, name: &str) -> ::std::result::Result<Member, E> {
+            if self.deny {
+                ::std::result::Result::Err(E::unknown_field(name, self.names))
+            } else if self.keep {
+                ::std::result::Result::Ok(Member::Other(name.into()))
+            } else {
+                ::std::result::Result::Ok(Member::Other(::std::string::String::new()))
+            }
+        }
+    }
+
+    impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
+        type Value = Member;
+        fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Member, D::Error> {
+            deserializer.deserialize_identifier(self)
+        }
+    }
+
+    impl<'de> ::serde::de::Visitor<'de> for Key {
+        type Value = Member;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::std::result::Result<Member, E> {
+            match self.names.binary_search(&name) {
+                ::std::result::Result::Ok(index) => ::std::result::Result::Ok(Member::Named(index)),
+                ::std::result::Result::Err(_) => self.other(name),
+            }
+        }
+        fn visit_bytes<E: ::serde::de::Error>(self, name: &[u8]) -> ::std::result::Result<Member, E> {
+            self.visit_str(&::std::string::String::from_utf8_lossy(name))
+        }
     }
 "#;
 
-const DOUBLE_OPTION: &str = r#"
-    /// An optional member that may be `null`: absent is `None`, `null` is `Some(None)`.
-    pub fn double_option<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+const OTHER_MEMBERS: &str = r#"
+    impl<'de, A: ::serde::de::MapAccess<'de>> Reader<'de, A> {
+        /// The next member, named or not, for a struct that keeps the members it does not name
+        /// (`additionalProperties`); `None` at the end or after an error.
+        pub fn next_member(&mut self) -> ::std::option::Option<Member> {
+            if self.error.is_some() {
+                return ::std::option::Option::None;
+            }
+            let key = Key { names: self.names, deny: false, keep: true };
+            self.keep(|map| map.next_key_seed(key)).flatten()
+        }
+
+        /// Reads the value of a member the struct does not name into its map.
+        pub fn other<T: ::serde::Deserialize<'de>>(&mut self, members: &mut ::std::collections::BTreeMap<::std::string::String, T>, name: ::std::string::String) {
+            if let ::std::option::Option::Some(value) = self.keep(|map| map.next_value()) {
+                members.insert(name, value);
+            }
+        }
+    }
+"#;
+
+const WRITE_OBJECTS: &str = r#"
+    /// Writes a struct as a JSON object. A member costs one call: the first error is kept and
+    /// returned by `end`, and the members after it are not written.
+    pub struct Writer<M: ::serde::ser::SerializeMap> {
+        map: M,
+        error: ::std::option::Option<M::Error>,
+    }
+
+    impl<M: ::serde::ser::SerializeMap> Writer<M> {
+        pub fn new<S: ::serde::Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> ::std::result::Result<Self, M::Error> {
+            ::std::result::Result::Ok(Writer { map: serializer.serialize_map(::std::option::Option::None)?, error: ::std::option::Option::None })
+        }
+
+        pub fn member<T: ::serde::Serialize + ?::std::marker::Sized>(&mut self, name: &'static str, value: &T) {
+            if self.error.is_none() {
+                if let ::std::result::Result::Err(e) = self.map.serialize_entry(name, value) {
+                    self.error = ::std::option::Option::Some(e);
+                }
+            }
+        }
+
+        /// An optional member: left out when `None`.
+        pub fn optional<T: ::serde::Serialize>(&mut self, name: &'static str, value: &::std::option::Option<T>) {
+            if let ::std::option::Option::Some(value) = value {
+                self.member(name, value);
+            }
+        }
+
+        /// The members the struct does not name (`additionalProperties`).
+        pub fn other<V: ::serde::Serialize>(&mut self, members: &::std::collections::BTreeMap<::std::string::String, V>) {
+            for (name, value) in members {
+                if self.error.is_none() {
+                    if let ::std::result::Result::Err(e) = self.map.serialize_entry(name, value) {
+                        self.error = ::std::option::Option::Some(e);
+                    }
+                }
+            }
+        }
+
+        pub fn end(self) -> ::std::result::Result<M::Ok, M::Error> {
+            match self.error {
+                ::std::option::Option::Some(e) => ::std::result::Result::Err(e),
+                ::std::option::Option::None => self.map.end(),
+            }
+        }
+    }
+"#;
+
+const UNIT_ENUM: &str = r#"
+    /// A string enum's `Deserialize`: the variant whose wire value is the string.
+    pub fn unit_enum<'de, D, T>(deserializer: D, values: &'static [&'static str], variants: &[T]) -> ::std::result::Result<T, D::Error>
     where
         D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
+        T: ::std::marker::Copy,
     {
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(::std::option::Option::Some)
+        let index = deserializer.deserialize_str(UnitEnumVisitor(values))?;
+        // `values` and `variants` are written side by side by the generator, so `index` is in range.
+        variants.get(index).copied().ok_or_else(|| <D::Error as ::serde::de::Error>::custom("unknown variant"))
+    }
+
+    struct UnitEnumVisitor(&'static [&'static str]);
+
+    impl<'de> ::serde::de::Visitor<'de> for UnitEnumVisitor {
+        type Value = usize;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("one of ")?;
+            for (i, value) in self.0.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                ::std::write!(f, "`{value}`")?;
+            }
+            ::std::result::Result::Ok(())
+        }
+        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<usize, E> {
+            self.0.iter().position(|v| *v == value).ok_or_else(|| E::unknown_variant(value, self.0))
+        }
     }
 "#;
 
@@ -330,14 +569,22 @@ impl SupportNeeds {
         self.unique |= o.unique;
         self.one_of_int |= o.one_of_int;
         self.one_of_json |= o.one_of_json;
-        self.nullable |= o.nullable;
-        self.double_option |= o.double_option;
+        self.objects |= o.objects;
+        self.other_members |= o.other_members;
+        self.unit_enum |= o.unit_enum;
+        self.write_objects |= o.write_objects;
         self.tagged |= o.tagged;
         self.base64 |= o.base64;
     }
 
     pub fn any(&self) -> bool {
-        self.constraint_error || self.nullable || self.double_option || self.tagged || self.base64
+        self.constraint_error
+            || self.objects
+            || self.other_members
+            || self.unit_enum
+            || self.write_objects
+            || self.tagged
+            || self.base64
     }
 
     /// The `pub mod support { … }` item, or nothing when no helper is needed.
@@ -345,7 +592,7 @@ impl SupportNeeds {
         if !self.any() {
             return TokenStream::new();
         }
-        let pieces: [(bool, &str); 16] = [
+        let pieces: [(bool, &str); 18] = [
             (self.constraint_error, CONSTRAINT_ERROR),
             (self.length, LENGTH),
             (self.pattern, PATTERN),
@@ -358,8 +605,10 @@ impl SupportNeeds {
             (self.unique, UNIQUE),
             (self.one_of_int, ONE_OF_INT),
             (self.one_of_json, ONE_OF_JSON),
-            (self.nullable, NULLABLE),
-            (self.double_option, DOUBLE_OPTION),
+            (self.objects, OBJECTS),
+            (self.other_members, OTHER_MEMBERS),
+            (self.unit_enum, UNIT_ENUM),
+            (self.write_objects, WRITE_OBJECTS),
             (self.tagged, TAGGED),
             (self.base64, BASE64),
         ];
@@ -373,7 +622,9 @@ impl SupportNeeds {
         quote::quote! {
             /// Helpers shared by the generated types.
             // Nested `if let` reads the same in every edition; 2024's clippy would ask for let chains.
-            #[allow(clippy::collapsible_if)]
+            // `untagged` takes its variants' readers as a slice of fn pointers, a type clippy
+            // finds complex but that is spelled once.
+            #[allow(clippy::collapsible_if, clippy::type_complexity)]
             pub mod support {
                 #body
             }
@@ -400,8 +651,10 @@ mod tests {
             unique: true,
             one_of_int: true,
             one_of_json: true,
-            nullable: true,
-            double_option: true,
+            objects: true,
+            other_members: true,
+            unit_enum: true,
+            write_objects: true,
             tagged: true,
             base64: true,
         };

@@ -17,13 +17,23 @@ pub struct TypesGen<'a> {
     pub support: SupportNeeds,
     pub diags: Diagnostics,
     pub derives: Vec<TokenStream>,
+    /// Whether serde's derives and `#[serde(…)]` attributes are written (`reads_serde_attributes`).
+    pub serde_attributes: bool,
 }
 
 impl<'a> TypesGen<'a> {
     pub fn new(typer: &'a Typer<'a>, sources: &'a SourceSet, options: &crate::Options) -> Self {
         // Front ends check derive paths (`options::check_derive`); one that does not lex is skipped.
         let derives = options.extra_derives.iter().filter_map(|d| d.parse::<TokenStream>().ok()).collect();
-        TypesGen { typer, sources, support: SupportNeeds::default(), diags: Diagnostics::default(), derives }
+        let serde_attributes = reads_serde_attributes(&options.extra_derives);
+        TypesGen {
+            typer,
+            sources,
+            support: SupportNeeds::default(),
+            diags: Diagnostics::default(),
+            derives,
+            serde_attributes,
+        }
     }
 
     pub fn items(&mut self) -> TokenStream {
@@ -92,9 +102,18 @@ impl<'a> TypesGen<'a> {
         }
     }
 
+    /// The struct derives: serde's `Serialize` derive only where a user derive may read serde
+    /// attributes (see `serde_attributes`).
     fn derive_attr(&self, extra_core: TokenStream) -> TokenStream {
         let derives = &self.derives;
-        quote!(#[derive(Debug, Clone, PartialEq, #extra_core #(#derives,)* ::serde::Serialize, ::serde::Deserialize)])
+        let serialize = self.serde_attributes.then(|| quote!(::serde::Serialize));
+        quote!(#[derive(Debug, Clone, PartialEq, #extra_core #(#derives,)* #serialize)])
+    }
+
+    /// `#[serde(…)]` for readers of the struct's wire format, written only with the derive that
+    /// makes the attribute legal.
+    fn serde_attr(&self, attr: TokenStream) -> TokenStream {
+        if self.serde_attributes { quote!(#[serde(#attr)]) } else { TokenStream::new() }
     }
 
     fn struct_item(
@@ -108,31 +127,25 @@ impl<'a> TypesGen<'a> {
     ) -> TokenStream {
         let mut fields = Vec::with_capacity(s.fields.len());
         let mut default_fns = Vec::new();
+        let mut members = Vec::with_capacity(s.fields.len());
         let mut all_optional = true;
         for f in &s.fields {
             let field_name = format_ident!("{}", f.name);
             let field_docs = doc_attrs(&f.docs, None);
             let field_deprecated = deprecated_attr(&f.docs);
-            let rename = (f.json_name != f.name).then(|| {
-                let json = &f.json_name;
-                quote!(#[serde(rename = #json)])
-            });
+            let json = &f.json_name;
+            let rename =
+                if f.json_name != f.name { self.serde_attr(quote!(rename = #json)) } else { TokenStream::new() };
+            let skip_none = || quote!(default, skip_serializing_if = "::std::option::Option::is_none");
             let base = self.typer.rust(Some(id), &f.ty);
-            let (ty, serde_attr) = if f.required {
-                if f.nullable {
-                    self.support.nullable = true;
-                    all_optional = false;
-                    (quote!(::std::option::Option<#base>), quote!(#[serde(deserialize_with = "support::nullable")]))
-                } else {
-                    all_optional = false;
-                    (base, TokenStream::new())
-                }
+            // The slot is read as `Option<T>` wherever `null` is accepted (an optional member's
+            // `null` reads as absent, as serde's derive has it), and `read` turns it into the field.
+            let (ty, serde_attr, read) = if f.required {
+                all_optional = false;
+                let ty = if f.nullable { quote!(::std::option::Option<#base>) } else { base };
+                (ty, TokenStream::new(), Read::Required)
             } else if f.nullable {
-                self.support.double_option = true;
-                (
-                    quote!(::std::option::Option<::std::option::Option<#base>>),
-                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "support::double_option")]),
-                )
+                (quote!(::std::option::Option<::std::option::Option<#base>>), self.serde_attr(skip_none()), Read::AsIs)
             } else if let Some(literal) = f.default.as_ref().and_then(|d| self.default_literal(&f.ty, d, f)) {
                 let fn_name = format_ident!("default_{}", f.name.trim_start_matches('_'));
                 let fn_path = format!("{}::{}", name, fn_name);
@@ -140,32 +153,37 @@ impl<'a> TypesGen<'a> {
                     fn #fn_name() -> #base { #literal }
                 });
                 all_optional = false;
-                (base, quote!(#[serde(default = #fn_path)]))
+                (base, self.serde_attr(quote!(default = #fn_path)), Read::Default(fn_name))
             } else {
-                (
-                    quote!(::std::option::Option<#base>),
-                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-                )
+                (quote!(::std::option::Option<#base>), self.serde_attr(skip_none()), Read::Flatten)
             };
             fields.push(quote! {
                 #field_docs #field_deprecated #rename #serde_attr
                 pub #field_name: #ty
             });
+            members.push(Member { field: field_name, json: f.json_name.as_str(), read });
         }
         let mut container = TokenStream::new();
+        let mut additional = None;
         match &s.additional {
             Additional::Map(t) => {
                 let value = self.typer.rust(None, t);
                 let field_name = format_ident!("{}", unique_field(s, "additional_properties"));
+                let flatten = self.serde_attr(quote!(flatten));
                 fields.push(quote! {
                     /// Members not named above (`additionalProperties`).
-                    #[serde(flatten)]
+                    #flatten
                     pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>
                 });
+                additional = Some(field_name);
             }
-            Additional::Deny => container = quote!(#[serde(deny_unknown_fields)]),
+            Additional::Deny => container = self.serde_attr(quote!(deny_unknown_fields)),
             Additional::Ignore => {}
         }
+        let deny = s.additional == Additional::Deny;
+        let deserialize = self.struct_deserialize(name, &members, additional.as_ref(), deny, &allow);
+        let serialize =
+            (!self.serde_attributes).then(|| self.struct_serialize(name, &members, additional.as_ref(), &allow));
         let default_derive = if all_optional { quote!(Default,) } else { TokenStream::new() };
         let derive = self.derive_attr(default_derive);
         let defaults = (!default_fns.is_empty()).then(|| quote! { #allow impl #name { #(#default_fns)* } });
@@ -173,6 +191,148 @@ impl<'a> TypesGen<'a> {
             #docs #deprecated #derive #container #allow
             pub struct #name { #(#fields,)* }
             #defaults
+            #serialize
+            #deserialize
+        }
+    }
+
+    /// A struct's `Serialize`: each member through `support::Writer`, which keeps the first
+    /// error and ends with it, so a member costs one call and no branch. Absent optional members
+    /// are left out; the `additionalProperties` map's entries follow the named members.
+    fn struct_serialize(
+        &mut self,
+        name: &proc_macro2::Ident,
+        members: &[Member],
+        additional: Option<&proc_macro2::Ident>,
+        allow: &TokenStream,
+    ) -> TokenStream {
+        self.support.write_objects = true;
+        let writes = members.iter().map(|Member { field, json, read }| match read {
+            Read::AsIs | Read::Flatten => quote!(object.optional(#json, &self.#field);),
+            Read::Required | Read::Default(_) => quote!(object.member(#json, &self.#field);),
+        });
+        let extra = additional.map(|extra| quote!(object.other(&self.#extra);));
+        quote! {
+            #allow
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    let mut object = support::Writer::new(serializer)?;
+                    #(#writes)*
+                    #extra
+                    object.end()
+                }
+            }
+        }
+    }
+
+    /// A struct's `Deserialize` and `support::FromObject` impls: one slot per member, filled by a
+    /// loop over the object's members (looked up by binary search in the sorted names), then
+    /// turned into the fields. The serde attributes on the struct say the same for readers and
+    /// for the `Serialize` derive; this is what reads them.
+    fn struct_deserialize(
+        &mut self,
+        name: &proc_macro2::Ident,
+        members: &[Member],
+        additional: Option<&proc_macro2::Ident>,
+        deny: bool,
+        allow: &TokenStream,
+    ) -> TokenStream {
+        self.support.objects = true;
+        let mut names: Vec<&str> = members.iter().map(|m| m.json).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut armed = vec![false; names.len()];
+        let mut slots = Vec::with_capacity(members.len());
+        let mut arms = Vec::with_capacity(members.len());
+        let mut inits = Vec::with_capacity(members.len());
+        let mut required = Vec::new();
+        for (i, Member { field, json, read }) in members.iter().enumerate() {
+            let slot = format_ident!("f{}", i);
+            slots.push(quote!(let mut #slot = None;));
+            // Two fields with one JSON name (which the IR does not make) would leave the second
+            // unread, as serde's derive does.
+            if let Ok(index) = names.binary_search(json) {
+                if !std::mem::replace(&mut armed[index], true) {
+                    let index = Literal::usize_unsuffixed(index);
+                    let pattern =
+                        if additional.is_some() { quote!(support::Member::Named(#index)) } else { quote!(#index) };
+                    arms.push(quote!(#pattern => object.field(&mut #slot, #json)));
+                }
+            }
+            let value = match read {
+                Read::Required => {
+                    required.push((slot.clone(), *json));
+                    quote!(#slot)
+                }
+                Read::AsIs => quote!(#slot),
+                Read::Flatten => quote!(#slot.flatten()),
+                Read::Default(f) => quote!(#slot.unwrap_or_else(Self::#f)),
+            };
+            inits.push(quote!(#field: #value));
+        }
+        let (next, other) = match additional {
+            Some(extra) => {
+                self.support.other_members = true;
+                slots.push(quote!(let mut #extra = ::std::collections::BTreeMap::new();));
+                inits.push(quote!(#extra));
+                (
+                    quote!(next_member),
+                    quote!(support::Member::Named(_) => object.skip(),
+                           support::Member::Other(name) => object.other(&mut #extra, name)),
+                )
+            }
+            None => (quote!(next_key), quote!(_ => object.skip())),
+        };
+        let build = quote!(::std::result::Result::Ok(Self { #(#inits,)* }));
+        // One branch for the required members together, not one per member.
+        let build = match required.as_slice() {
+            [] => build,
+            [(slot, json)] => quote! {
+                match #slot {
+                    Some(#slot) => #build,
+                    None => ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#json)),
+                }
+            },
+            _ => {
+                let slots = required.iter().map(|(slot, _)| slot);
+                let present = required.iter().map(|(slot, _)| quote!(Some(#slot)));
+                let absent = required.iter().map(|(slot, json)| quote!((#slot.is_none(), #json)));
+                let slots2 = slots.clone();
+                quote! {
+                    match (#(#slots,)*) {
+                        (#(#present,)*) => #build,
+                        (#(#slots2,)*) => ::std::result::Result::Err(support::missing(&[#(#absent),*])),
+                    }
+                }
+            }
+        };
+        let expecting = format!("struct {name}");
+        quote! {
+            #allow
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    support::object(deserializer)
+                }
+            }
+
+            #allow
+            impl support::FromObject for #name {
+                const EXPECTING: &'static str = #expecting;
+                fn from_object<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
+                    // The prelude's names may be taken by the spec's types in this module.
+                    use ::std::option::Option::{None, Some};
+                    let mut object = support::Reader::new(map, &[#(#names),*], #deny);
+                    #(#slots)*
+                    while let Some(key) = object.#next() {
+                        match key {
+                            #(#arms,)*
+                            #other
+                        }
+                    }
+                    object.end()?;
+                    #build
+                }
+            }
         }
     }
 
@@ -273,28 +433,40 @@ impl<'a> TypesGen<'a> {
         deprecated: TokenStream,
         allow: TokenStream,
     ) -> TokenStream {
-        let variants = e.variants.iter().map(|v| {
-            let ident = format_ident!("{}", v.name);
-            let value = &v.value;
-            let rename = (v.name != *value).then(|| quote!(#[serde(rename = #value)]));
-            quote!(#rename #ident)
-        });
-        let arms = e.variants.iter().map(|v| {
-            let ident = format_ident!("{}", v.name);
-            let value = &v.value;
-            quote!(Self::#ident => #value)
-        });
+        self.support.unit_enum = true;
+        let idents: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+        let values: Vec<&String> = e.variants.iter().map(|v| &v.value).collect();
         let derives = &self.derives;
+        // Serde goes through `as_str` and a table of the values: the derives' per-variant
+        // visitor code cost more to compile than the rest of the enum.
+        let (serialize_derive, variants, serialize) = if self.serde_attributes {
+            let variants = e.variants.iter().zip(&idents).map(|(v, ident)| {
+                let value = &v.value;
+                let rename = (v.name != *value).then(|| quote!(#[serde(rename = #value)]));
+                quote!(#rename #ident)
+            });
+            (quote!(::serde::Serialize), variants.collect::<Vec<_>>(), TokenStream::new())
+        } else {
+            let serialize = quote! {
+                #allow
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            };
+            (TokenStream::new(), idents.iter().map(|i| quote!(#i)).collect(), serialize)
+        };
         quote! {
             #docs #deprecated
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #(#derives,)* #serialize_derive)]
             pub enum #name { #(#variants,)* }
 
             #allow
             impl #name {
                 /// The value as it appears on the wire.
                 pub const fn as_str(&self) -> &'static str {
-                    match self { #(#arms,)* }
+                    match self { #(Self::#idents => #values,)* }
                 }
             }
 
@@ -302,6 +474,15 @@ impl<'a> TypesGen<'a> {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+
+            #serialize
+
+            #allow
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    support::unit_enum(deserializer, &[#(#values),*], &[#(Self::#idents),*])
                 }
             }
         }
@@ -656,6 +837,37 @@ fn int_or_float_literal(p: Primitive, n: &serde_json::Number) -> Option<TokenStr
     }
 }
 
+/// A struct field with its JSON member.
+struct Member<'a> {
+    field: proc_macro2::Ident,
+    json: &'a str,
+    read: Read,
+}
+
+/// How a struct field is made from its slot (`Option` of what the member's value reads as).
+enum Read {
+    /// Absent is an error.
+    Required,
+    /// The slot is the field: an optional nullable member, where `null` is `Some(None)`.
+    AsIs,
+    /// An optional member read as `Option<T>`, so absent and `null` are both `None`.
+    Flatten,
+    /// Absent takes the default from the named function.
+    Default(proc_macro2::Ident),
+}
+
+/// Whether a user derive may read `#[serde(…)]` attributes (`schemars::JsonSchema` does): any
+/// derive but the standard library's. Structs and enums then carry serde's `Serialize` derive and
+/// the attributes that say their wire names; otherwise both are left out and `Serialize` is written
+/// out, which type-checks in a fraction of the derive's time (ARCHITECTURE.md, profile lessons).
+fn reads_serde_attributes(derives: &[String]) -> bool {
+    const STD: [&str; 6] = ["Eq", "Hash", "PartialOrd", "Ord", "Default", "Copy"];
+    derives.iter().any(|d| {
+        let last = d.rsplit("::").next().unwrap_or(d).trim();
+        !STD.contains(&last)
+    })
+}
+
 fn deprecated_attr(docs: &Docs) -> TokenStream {
     if docs.deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
 }
@@ -691,4 +903,18 @@ fn declares_member(ir: &spec_core::ir::Ir, ty: &TypeRef, name: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_serde_attributes;
+
+    #[test]
+    fn only_derives_outside_the_standard_library_switch_to_serde_attributes() {
+        let derives = |list: &[&str]| list.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        assert!(!reads_serde_attributes(&derives(&[])));
+        assert!(!reads_serde_attributes(&derives(&["Eq", "Hash", "::core::cmp::Ord", "std::hash::Hash"])));
+        assert!(reads_serde_attributes(&derives(&["Eq", "schemars::JsonSchema"])));
+        assert!(reads_serde_attributes(&derives(&["Validate"])));
+    }
 }

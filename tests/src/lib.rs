@@ -70,7 +70,12 @@ pub use spec_codegen::pipeline::Generated;
 /// Runs the pipeline on `spec` with default options, as the CLI does; panics (failing the test)
 /// with the rendered diagnostics when the spec has errors.
 pub fn generate(spec: &Path) -> Generated {
-    match spec_codegen::pipeline::run(spec, &Options::default(), Default::default()) {
+    generate_with(spec, &Options::default())
+}
+
+/// [`generate`] with options.
+pub fn generate_with(spec: &Path, options: &Options) -> Generated {
+    match spec_codegen::pipeline::run(spec, options, Default::default()) {
         Ok(generated) => generated,
         Err(failure) => panic!("{}", failure.render(spec)),
     }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use spec_core::ir::View;
-use spec_gen_tests::{FIXTURES, Generated, fixtures_dir, generate};
+use spec_gen_tests::{FIXTURES, Generated, fixtures_dir};
 
 fn crate_name(fixture: &str) -> String {
     format!("fixture_{fixture}")
@@ -70,29 +70,60 @@ fn write(path: &Path, contents: &str) {
     spec_codegen::write_if_changed(path, contents).unwrap();
 }
 
+/// Fixtures also generated with a derive that reads `#[serde(…)]` attributes, which switches the
+/// generator to serde's `Serialize` derive with the attributes (`types.rs`,
+/// `reads_serde_attributes`): the same checks must pass in both forms.
+const SERDE_ATTRIBUTE_FIXTURES: &[&str] = &["optional_nullable_default", "maps", "enums", "unions", "read_write_only"];
+
+/// Writes the crate `name` for `fixture` with its examples and checks; returns its example count.
+fn add_crate(
+    root: &Path,
+    name: &str,
+    fixture: &str,
+    file: &str,
+    options: &spec_codegen::Options,
+    extra_dependencies: &str,
+) -> usize {
+    let generated = spec_gen_tests::generate_with(&fixtures_dir().join(file), options);
+    let dir = root.join(name);
+    spec_codegen::write_crate(&dir, &crate_name(name), &generated.output).unwrap();
+    // The generated manifest declares its own workspace; here the fixtures share one.
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let member_manifest = manifest.replace("\n[workspace]\n", "\n");
+    assert_ne!(manifest, member_manifest, "generated Cargo.toml no longer ends with [workspace]");
+    let dev = "\n[dev-dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+    write(&dir.join("Cargo.toml"), &format!("{member_manifest}{extra_dependencies}{dev}"));
+    let test_file = examples_test_file(name, &generated);
+    let examples = test_file.matches("roundtrip::<").count();
+    write(&dir.join("tests/examples.rs"), &test_file);
+    let checks = fixtures_dir().join("checks").join(format!("{fixture}.rs"));
+    if let Ok(body) = std::fs::read_to_string(&checks) {
+        let helper = include_str!("../fixtures/checks/roundtrip_helper.rs");
+        write(&dir.join("tests/checks.rs"), &format!("use {} as api;\n\n{helper}\n{body}", crate_name(name)));
+    }
+    examples
+}
+
 #[test]
 fn fixtures_compile_without_warnings_and_pass_their_checks() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
     let mut members = Vec::new();
     let mut examples = 0;
     for (name, file) in FIXTURES {
-        let generated = generate(&fixtures_dir().join(file));
-        let dir = root.join(name);
-        spec_codegen::write_crate(&dir, &crate_name(name), &generated.output).unwrap();
-        // The generated manifest declares its own workspace; here the fixtures share one.
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-        let member_manifest = manifest.replace("\n[workspace]\n", "\n");
-        assert_ne!(manifest, member_manifest, "generated Cargo.toml no longer ends with [workspace]");
-        let dev = "\n[dev-dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
-        write(&dir.join("Cargo.toml"), &format!("{member_manifest}{dev}"));
-        let test_file = examples_test_file(name, &generated);
-        examples += test_file.matches("roundtrip::<").count();
-        write(&dir.join("tests/examples.rs"), &test_file);
-        let checks = fixtures_dir().join("checks").join(format!("{name}.rs"));
-        if let Ok(body) = std::fs::read_to_string(&checks) {
-            let helper = include_str!("../fixtures/checks/roundtrip_helper.rs");
-            write(&dir.join("tests/checks.rs"), &format!("use {} as api;\n\n{helper}\n{body}", crate_name(name)));
-        }
+        examples += add_crate(&root, name, name, file, &spec_codegen::Options::default(), "");
+        members.push(format!("\"{name}\""));
+    }
+    write(&root.join("reads-serde/Cargo.toml"), include_str!("../fixtures/reads-serde/Cargo.toml"));
+    write(&root.join("reads-serde/src/lib.rs"), include_str!("../fixtures/reads-serde/src/lib.rs"));
+    members.push("\"reads-serde\"".to_owned());
+    let options = spec_codegen::Options { extra_derives: vec!["reads_serde::ReadsSerde".into()], ..Default::default() };
+    let reads_serde = "\n[dependencies.reads-serde]\npath = \"../reads-serde\"\n";
+    for fixture in SERDE_ATTRIBUTE_FIXTURES {
+        let file = FIXTURES.iter().find(|(name, _)| name == fixture).map(|(_, file)| *file).unwrap();
+        let name = format!("{fixture}_serde_attributes");
+        examples += add_crate(&root, &name, fixture, file, &options, reads_serde);
+        let lib = std::fs::read_to_string(root.join(&name).join("src/lib.rs")).unwrap();
+        assert!(lib.contains("::serde::Serialize)]"), "{name}: serde's Serialize derive is not written");
         members.push(format!("\"{name}\""));
     }
     assert!(examples >= 10, "only {examples} examples found in the fixtures");

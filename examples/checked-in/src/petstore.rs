@@ -4,34 +4,129 @@
 /// A pet in the store.
 ///
 /// Spec: `petstore.yaml#/components/schemas/Pet`, line 134
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(deprecated)]
 pub struct Pet {
     /// Assigned by the store; never sent by clients.
     pub id: i64,
     pub name: PetName,
     pub kind: Kind,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PetStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "support::double_option"
-    )]
     pub birthday: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<PetTags>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<Pet>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight_kg: ::std::option::Option<PetWeightKg>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_code: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = support::Writer::new(serializer)?;
+        object.member("id", &self.id);
+        object.member("name", &self.name);
+        object.member("kind", &self.kind);
+        object.optional("status", &self.status);
+        object.optional("birthday", &self.birthday);
+        object.optional("tags", &self.tags);
+        object.optional("attributes", &self.attributes);
+        object.optional("parent", &self.parent);
+        object.optional("weight_kg", &self.weight_kg);
+        object.optional("legacy_code", &self.legacy_code);
+        object.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl support::FromObject for Pet {
+    const EXPECTING: &'static str = "struct Pet";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::std::option::Option::{None, Some};
+        let mut object = support::Reader::new(
+            map,
+            &[
+                "attributes",
+                "birthday",
+                "id",
+                "kind",
+                "legacy_code",
+                "name",
+                "parent",
+                "status",
+                "tags",
+                "weight_kg",
+            ],
+            false,
+        );
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = object.next_key() {
+            match key {
+                2 => object.field(&mut f0, "id"),
+                5 => object.field(&mut f1, "name"),
+                3 => object.field(&mut f2, "kind"),
+                7 => object.field(&mut f3, "status"),
+                1 => object.field(&mut f4, "birthday"),
+                8 => object.field(&mut f5, "tags"),
+                0 => object.field(&mut f6, "attributes"),
+                6 => object.field(&mut f7, "parent"),
+                9 => object.field(&mut f8, "weight_kg"),
+                4 => object.field(&mut f9, "legacy_code"),
+                _ => object.skip(),
+            }
+        }
+        object.end()?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                ::std::result::Result::Ok(Self {
+                    id: f0,
+                    name: f1,
+                    kind: f2,
+                    status: f3.flatten(),
+                    birthday: f4,
+                    tags: f5.flatten(),
+                    attributes: f6.flatten(),
+                    parent: f7.flatten(),
+                    weight_kg: f8.flatten(),
+                    legacy_code: f9.flatten(),
+                })
+            }
+            (f0, f1, f2) => {
+                ::std::result::Result::Err(
+                    support::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f1.is_none(), "name"),
+                            (f2.is_none(), "kind"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -113,11 +208,9 @@ impl<'de> ::serde::Deserialize<'de> for Kind {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Dog`, line 203
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default = "Dog::default_good_boy")]
     pub good_boy: bool,
 }
 impl Dog {
@@ -125,12 +218,108 @@ impl Dog {
         true
     }
 }
+impl ::serde::Serialize for Dog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = support::Writer::new(serializer)?;
+        object.member("type", &self.type_);
+        object.member("good_boy", &self.good_boy);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::object(deserializer)
+    }
+}
+impl support::FromObject for Dog {
+    const EXPECTING: &'static str = "struct Dog";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::std::option::Option::{None, Some};
+        let mut object = support::Reader::new(map, &["good_boy", "type"], false);
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = object.next_key() {
+            match key {
+                1 => object.field(&mut f0, "type"),
+                0 => object.field(&mut f1, "good_boy"),
+                _ => object.skip(),
+            }
+        }
+        object.end()?;
+        match f0 {
+            Some(f0) => {
+                ::std::result::Result::Ok(Self {
+                    type_: f0,
+                    good_boy: f1.unwrap_or_else(Self::default_good_boy),
+                })
+            }
+            None => {
+                ::std::result::Result::Err(
+                    <A::Error as ::serde::de::Error>::missing_field("type"),
+                )
+            }
+        }
+    }
+}
 /// Spec: `petstore.yaml#/components/schemas/Cat`, line 212
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub lives: CatLives,
+}
+impl ::serde::Serialize for Cat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = support::Writer::new(serializer)?;
+        object.member("type", &self.type_);
+        object.member("lives", &self.lives);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Cat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::object(deserializer)
+    }
+}
+impl support::FromObject for Cat {
+    const EXPECTING: &'static str = "struct Cat";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::std::option::Option::{None, Some};
+        let mut object = support::Reader::new(map, &["lives", "type"], false);
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = object.next_key() {
+            match key {
+                1 => object.field(&mut f0, "type"),
+                0 => object.field(&mut f1, "lives"),
+                _ => object.skip(),
+            }
+        }
+        object.end()?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                ::std::result::Result::Ok(Self { type_: f0, lives: f1 })
+            }
+            (f0, f1) => {
+                ::std::result::Result::Err(
+                    support::missing(&[(f0.is_none(), "type"), (f1.is_none(), "lives")]),
+                )
+            }
+        }
+    }
 }
 /// Spec: `petstore.yaml#/components/schemas/Cat/properties/lives`, line 218
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -161,24 +350,10 @@ impl ::std::convert::From<CatLives> for i64 {
 /// Where the pet is in the sales process.
 ///
 /// Spec: `petstore.yaml#/components/schemas/PetStatus`, line 189
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PetStatus {
-    #[serde(rename = "available")]
     Available,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "sold")]
     Sold,
 }
 impl PetStatus {
@@ -194,6 +369,25 @@ impl PetStatus {
 impl ::std::fmt::Display for PetStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PetStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::unit_enum(
+            deserializer,
+            &["available", "pending", "sold"],
+            &[Self::Available, Self::Pending, Self::Sold],
+        )
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`, line 157
@@ -252,21 +446,85 @@ impl ::std::convert::From<PetWeightKg> for f64 {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Problem`, line 222
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    #[serde(default = "Problem::default_type_")]
     pub type_: ::std::string::String,
     pub title: ::std::string::String,
     pub status: ProblemStatus,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instance: ::std::option::Option<::std::string::String>,
 }
 impl Problem {
     fn default_type_() -> ::std::string::String {
         ::std::string::String::from("about:blank")
+    }
+}
+impl ::serde::Serialize for Problem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = support::Writer::new(serializer)?;
+        object.member("type", &self.type_);
+        object.member("title", &self.title);
+        object.member("status", &self.status);
+        object.optional("detail", &self.detail);
+        object.optional("instance", &self.instance);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Problem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::object(deserializer)
+    }
+}
+impl support::FromObject for Problem {
+    const EXPECTING: &'static str = "struct Problem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::std::option::Option::{None, Some};
+        let mut object = support::Reader::new(
+            map,
+            &["detail", "instance", "status", "title", "type"],
+            false,
+        );
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = object.next_key() {
+            match key {
+                4 => object.field(&mut f0, "type"),
+                3 => object.field(&mut f1, "title"),
+                2 => object.field(&mut f2, "status"),
+                0 => object.field(&mut f3, "detail"),
+                1 => object.field(&mut f4, "instance"),
+                _ => object.skip(),
+            }
+        }
+        object.end()?;
+        match (f1, f2) {
+            (Some(f1), Some(f2)) => {
+                ::std::result::Result::Ok(Self {
+                    type_: f0.unwrap_or_else(Self::default_type_),
+                    title: f1,
+                    status: f2,
+                    detail: f3.flatten(),
+                    instance: f4.flatten(),
+                })
+            }
+            (f1, f2) => {
+                ::std::result::Result::Err(
+                    support::missing(
+                        &[(f1.is_none(), "title"), (f2.is_none(), "status")],
+                    ),
+                )
+            }
+        }
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Problem/properties/status`, line 232
@@ -324,32 +582,116 @@ impl ::std::convert::From<ListPetsLimit> for i32 {
 /// A pet in the store.
 ///
 /// Spec: `petstore.yaml#/components/schemas/Pet`, line 134
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(deprecated)]
 pub struct PetRequest {
     pub name: PetRequestName,
     pub kind: Kind,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PetStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "support::double_option"
-    )]
     pub birthday: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<PetRequestTags>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<PetRequest>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight_kg: ::std::option::Option<PetRequestWeightKg>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_code: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl ::serde::Serialize for PetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = support::Writer::new(serializer)?;
+        object.member("name", &self.name);
+        object.member("kind", &self.kind);
+        object.optional("status", &self.status);
+        object.optional("birthday", &self.birthday);
+        object.optional("tags", &self.tags);
+        object.optional("attributes", &self.attributes);
+        object.optional("parent", &self.parent);
+        object.optional("weight_kg", &self.weight_kg);
+        object.optional("legacy_code", &self.legacy_code);
+        object.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl support::FromObject for PetRequest {
+    const EXPECTING: &'static str = "struct PetRequest";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::std::option::Option::{None, Some};
+        let mut object = support::Reader::new(
+            map,
+            &[
+                "attributes",
+                "birthday",
+                "kind",
+                "legacy_code",
+                "name",
+                "parent",
+                "status",
+                "tags",
+                "weight_kg",
+            ],
+            false,
+        );
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = object.next_key() {
+            match key {
+                4 => object.field(&mut f0, "name"),
+                2 => object.field(&mut f1, "kind"),
+                6 => object.field(&mut f2, "status"),
+                1 => object.field(&mut f3, "birthday"),
+                7 => object.field(&mut f4, "tags"),
+                0 => object.field(&mut f5, "attributes"),
+                5 => object.field(&mut f6, "parent"),
+                8 => object.field(&mut f7, "weight_kg"),
+                3 => object.field(&mut f8, "legacy_code"),
+                _ => object.skip(),
+            }
+        }
+        object.end()?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                ::std::result::Result::Ok(Self {
+                    name: f0,
+                    kind: f1,
+                    status: f2.flatten(),
+                    birthday: f3,
+                    tags: f4.flatten(),
+                    attributes: f5.flatten(),
+                    parent: f6.flatten(),
+                    weight_kg: f7.flatten(),
+                    legacy_code: f8.flatten(),
+                })
+            }
+            (f0, f1) => {
+                ::std::result::Result::Err(
+                    support::missing(&[(f0.is_none(), "name"), (f1.is_none(), "kind")]),
+                )
+            }
+        }
+    }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -463,7 +805,7 @@ impl ::std::convert::From<ShowPetByIdPetId> for i64 {
     }
 }
 /// Helpers shared by the generated types.
-#[allow(clippy::collapsible_if)]
+#[allow(clippy::collapsible_if, clippy::type_complexity)]
 pub mod support {
     /// A value broke a constraint of its schema; the message says which.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -594,16 +936,279 @@ pub mod support {
         }
         ::std::result::Result::Ok(())
     }
-    /// An optional member that may be `null`: absent is `None`, `null` is `Some(None)`.
-    pub fn double_option<'de, D, T>(
+    /// A struct read from a JSON object member by member.
+    pub trait FromObject: ::std::marker::Sized {
+        /// What the error for a value of another JSON type says was expected.
+        const EXPECTING: &'static str;
+        fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+            map: A,
+        ) -> ::std::result::Result<Self, A::Error>;
+    }
+    struct ObjectVisitor<T>(::std::marker::PhantomData<T>);
+    impl<'de, T: FromObject> ::serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> ::std::result::Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+    /// A struct's `Deserialize`: a JSON object, never an array.
+    pub fn object<'de, D: ::serde::Deserializer<'de>, T: FromObject>(
         deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+    ) -> ::std::result::Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(::std::marker::PhantomData))
+    }
+    /// Reads an object's members into a struct's slots, keeping the first error.
+    pub struct Reader<'de, A: ::serde::de::MapAccess<'de>> {
+        map: A,
+        /// The struct's member names, sorted.
+        names: &'static [&'static str],
+        /// Whether a member the struct does not name is an error (`additionalProperties: false`).
+        deny: bool,
+        error: ::std::option::Option<A::Error>,
+        de: ::std::marker::PhantomData<&'de ()>,
+    }
+    impl<'de, A: ::serde::de::MapAccess<'de>> Reader<'de, A> {
+        pub fn new(map: A, names: &'static [&'static str], deny: bool) -> Self {
+            Reader {
+                map,
+                names,
+                deny,
+                error: ::std::option::Option::None,
+                de: ::std::marker::PhantomData,
+            }
+        }
+        /// The next member's index in the sorted names (`usize::MAX` for one the struct does not
+        /// name); `None` at the end or after an error.
+        pub fn next_key(&mut self) -> ::std::option::Option<usize> {
+            if self.error.is_some() {
+                return ::std::option::Option::None;
+            }
+            let key = Key {
+                names: self.names,
+                deny: self.deny,
+                keep: false,
+            };
+            match self.keep(|map| map.next_key_seed(key)).flatten()? {
+                Member::Named(index) => ::std::option::Option::Some(index),
+                Member::Other(_) => ::std::option::Option::Some(usize::MAX),
+            }
+        }
+        /// Reads a member's value into its slot; a member given twice is an error, as with serde's derive.
+        pub fn field<T: ::serde::Deserialize<'de>>(
+            &mut self,
+            slot: &mut ::std::option::Option<T>,
+            name: &'static str,
+        ) {
+            if slot.is_some() {
+                self.fail(<A::Error as ::serde::de::Error>::duplicate_field(name));
+            } else {
+                *slot = self.keep(|map| map.next_value());
+            }
+        }
+        /// Reads and drops the value of a member the struct does not name.
+        pub fn skip(&mut self) {
+            self.keep(|map| map.next_value::<::serde::de::IgnoredAny>());
+        }
+        /// The first error, if any; once the struct is built from its slots, the missing
+        /// required members.
+        pub fn end(self) -> ::std::result::Result<(), A::Error> {
+            match self.error {
+                ::std::option::Option::Some(error) => ::std::result::Result::Err(error),
+                ::std::option::Option::None => ::std::result::Result::Ok(()),
+            }
+        }
+        fn keep<T>(
+            &mut self,
+            read: impl FnOnce(&mut A) -> ::std::result::Result<T, A::Error>,
+        ) -> ::std::option::Option<T> {
+            match read(&mut self.map) {
+                ::std::result::Result::Ok(value) => ::std::option::Option::Some(value),
+                ::std::result::Result::Err(e) => {
+                    self.fail(e);
+                    ::std::option::Option::None
+                }
+            }
+        }
+        fn fail(&mut self, error: A::Error) {
+            self.error = ::std::option::Option::Some(error);
+        }
+    }
+    /// The error for the first absent required member, given (absent, name) in field order.
+    pub fn missing<E: ::serde::de::Error>(members: &[(bool, &'static str)]) -> E {
+        let name = members
+            .iter()
+            .find(|(absent, _)| *absent)
+            .map_or("", |(_, name)| *name);
+        E::missing_field(name)
+    }
+    /// A member of the object being read.
+    pub enum Member {
+        /// The index of a member the struct names among its sorted member names.
+        Named(usize),
+        /// A member the struct does not name; its name only where the struct keeps those
+        /// (`additionalProperties`), else empty.
+        Other(::std::string::String),
+    }
+    /// Looks a member name up among a struct's sorted member names.
+    struct Key {
+        names: &'static [&'static str],
+        /// Whether a member the struct does not name is an error.
+        deny: bool,
+        /// Whether the name of a member the struct does not name is kept.
+        keep: bool,
+    }
+    impl Key {
+        fn other<E: ::serde::de::Error>(
+            self,
+            name: &str,
+        ) -> ::std::result::Result<Member, E> {
+            if self.deny {
+                ::std::result::Result::Err(E::unknown_field(name, self.names))
+            } else if self.keep {
+                ::std::result::Result::Ok(Member::Other(name.into()))
+            } else {
+                ::std::result::Result::Ok(Member::Other(::std::string::String::new()))
+            }
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
+        type Value = Member;
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Member, D::Error> {
+            deserializer.deserialize_identifier(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for Key {
+        type Value = Member;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            name: &str,
+        ) -> ::std::result::Result<Member, E> {
+            match self.names.binary_search(&name) {
+                ::std::result::Result::Ok(index) => {
+                    ::std::result::Result::Ok(Member::Named(index))
+                }
+                ::std::result::Result::Err(_) => self.other(name),
+            }
+        }
+        fn visit_bytes<E: ::serde::de::Error>(
+            self,
+            name: &[u8],
+        ) -> ::std::result::Result<Member, E> {
+            self.visit_str(&::std::string::String::from_utf8_lossy(name))
+        }
+    }
+    /// A string enum's `Deserialize`: the variant whose wire value is the string.
+    pub fn unit_enum<'de, D, T>(
+        deserializer: D,
+        values: &'static [&'static str],
+        variants: &[T],
+    ) -> ::std::result::Result<T, D::Error>
     where
         D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
+        T: ::std::marker::Copy,
     {
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
-            .map(::std::option::Option::Some)
+        let index = deserializer.deserialize_str(UnitEnumVisitor(values))?;
+        variants
+            .get(index)
+            .copied()
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom("unknown variant"))
+    }
+    struct UnitEnumVisitor(&'static [&'static str]);
+    impl<'de> ::serde::de::Visitor<'de> for UnitEnumVisitor {
+        type Value = usize;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("one of ")?;
+            for (i, value) in self.0.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                ::std::write!(f, "`{value}`")?;
+            }
+            ::std::result::Result::Ok(())
+        }
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            value: &str,
+        ) -> ::std::result::Result<usize, E> {
+            self.0
+                .iter()
+                .position(|v| *v == value)
+                .ok_or_else(|| E::unknown_variant(value, self.0))
+        }
+    }
+    /// Writes a struct as a JSON object. A member costs one call: the first error is kept and
+    /// returned by `end`, and the members after it are not written.
+    pub struct Writer<M: ::serde::ser::SerializeMap> {
+        map: M,
+        error: ::std::option::Option<M::Error>,
+    }
+    impl<M: ::serde::ser::SerializeMap> Writer<M> {
+        pub fn new<S: ::serde::Serializer<SerializeMap = M, Error = M::Error>>(
+            serializer: S,
+        ) -> ::std::result::Result<Self, M::Error> {
+            ::std::result::Result::Ok(Writer {
+                map: serializer.serialize_map(::std::option::Option::None)?,
+                error: ::std::option::Option::None,
+            })
+        }
+        pub fn member<T: ::serde::Serialize + ?::std::marker::Sized>(
+            &mut self,
+            name: &'static str,
+            value: &T,
+        ) {
+            if self.error.is_none() {
+                if let ::std::result::Result::Err(e) = self
+                    .map
+                    .serialize_entry(name, value)
+                {
+                    self.error = ::std::option::Option::Some(e);
+                }
+            }
+        }
+        /// An optional member: left out when `None`.
+        pub fn optional<T: ::serde::Serialize>(
+            &mut self,
+            name: &'static str,
+            value: &::std::option::Option<T>,
+        ) {
+            if let ::std::option::Option::Some(value) = value {
+                self.member(name, value);
+            }
+        }
+        /// The members the struct does not name (`additionalProperties`).
+        pub fn other<V: ::serde::Serialize>(
+            &mut self,
+            members: &::std::collections::BTreeMap<::std::string::String, V>,
+        ) {
+            for (name, value) in members {
+                if self.error.is_none() {
+                    if let ::std::result::Result::Err(e) = self
+                        .map
+                        .serialize_entry(name, value)
+                    {
+                        self.error = ::std::option::Option::Some(e);
+                    }
+                }
+            }
+        }
+        pub fn end(self) -> ::std::result::Result<M::Ok, M::Error> {
+            match self.error {
+                ::std::option::Option::Some(e) => ::std::result::Result::Err(e),
+                ::std::option::Option::None => self.map.end(),
+            }
+        }
     }
     /// Serializes a variant of a discriminated union, adding the discriminator member when the
     /// variant's own type does not carry it.
