@@ -453,6 +453,12 @@ impl Call {
         }
     }
 
+    /// Sends the call and decodes the response with `decode`: the async part of every
+    /// operation's method, so generated methods are plain functions returning this future.
+    pub async fn send_with<T>(self, transport: &Transport, decode: fn(Received) -> Result<T, Error>) -> Result<T, Error> {
+        decode(self.send(transport).await?)
+    }
+
     /// Sends the call to the transport's base URL (the server URL the path is relative to) and
     /// reads the response.
     pub async fn send(mut self, transport: &Transport) -> Result<Received, Error> {
