@@ -212,11 +212,12 @@ impl<'a> TypesGen<'a> {
             Read::Required | Read::Default(_) => quote!(object.member(#json, &self.#field);),
         });
         let extra = additional.map(|extra| quote!(object.other(&self.#extra);));
+        let mutable = (!members.is_empty() || additional.is_some()).then(|| quote!(mut));
         quote! {
             #allow
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    let mut object = support::Writer::new(serializer)?;
+                    let #mutable object = support::Writer::new(serializer)?;
                     #(#writes)*
                     #extra
                     object.end()
@@ -306,6 +307,30 @@ impl<'a> TypesGen<'a> {
                 }
             }
         };
+        let read = if members.is_empty() && additional.is_none() {
+            // Nothing to read into: the members are checked (`deny`) and skipped.
+            quote! {
+                let mut object = support::Reader::new(map, &[], #deny);
+                while object.next_key().is_some() {
+                    object.skip();
+                }
+            }
+        } else {
+            // `None` only where members have slots, so the import is never unused.
+            let none = (!members.is_empty()).then(|| quote!(None,));
+            quote! {
+                // The prelude's names may be taken by the spec's types in this module.
+                use ::std::option::Option::{#none Some};
+                let mut object = support::Reader::new(map, &[#(#names),*], #deny);
+                #(#slots)*
+                while let Some(key) = object.#next() {
+                    match key {
+                        #(#arms,)*
+                        #other
+                    }
+                }
+            }
+        };
         let expecting = format!("struct {name}");
         quote! {
             #allow
@@ -319,16 +344,7 @@ impl<'a> TypesGen<'a> {
             impl support::FromObject for #name {
                 const EXPECTING: &'static str = #expecting;
                 fn from_object<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
-                    // The prelude's names may be taken by the spec's types in this module.
-                    use ::std::option::Option::{None, Some};
-                    let mut object = support::Reader::new(map, &[#(#names),*], #deny);
-                    #(#slots)*
-                    while let Some(key) = object.#next() {
-                        match key {
-                            #(#arms,)*
-                            #other
-                        }
-                    }
+                    #read
                     object.end()?;
                     #build
                 }
