@@ -228,8 +228,8 @@ impl<'a> TypesGen<'a> {
 
     /// A struct's `Deserialize` and `support::FromObject` impls: one slot per member, filled by a
     /// loop over the object's members (looked up by binary search in the sorted names), then
-    /// turned into the fields. The serde attributes on the struct say the same for readers and
-    /// for the `Serialize` derive; this is what reads them.
+    /// turned into the fields. Where the struct carries serde attributes (a user derive reads
+    /// them), they describe this same reading; nothing derives from them.
     fn struct_deserialize(
         &mut self,
         name: &proc_macro2::Ident,
