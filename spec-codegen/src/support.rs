@@ -42,6 +42,17 @@ const CONSTRAINT_ERROR: &str = r#"
     fn fail<T>(message: ::std::string::String) -> ::std::result::Result<T, ConstraintError> {
         ::std::result::Result::Err(ConstraintError(message))
     }
+
+    /// A constrained newtype's `Deserialize`: the wrapped value, then its checks (`TryFrom`).
+    pub fn checked<'de, D, I, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        I: ::serde::Deserialize<'de>,
+        T: ::std::convert::TryFrom<I, Error = ConstraintError>,
+    {
+        let value = I::deserialize(deserializer)?;
+        T::try_from(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 "#;
 
 const LENGTH: &str = r#"

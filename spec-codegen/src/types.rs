@@ -600,14 +600,43 @@ impl<'a> TypesGen<'a> {
     ) -> TokenStream {
         let inner = self.typer.rust(Some(id), &n.inner);
         let derives = self.derives.clone();
+        // The wrapped value on the wire, written out like the structs' impls; serde's derives
+        // and `#[serde(transparent / try_from)]` only where a user derive reads serde attributes.
+        let serialize = quote! {
+            #allow
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    ::serde::Serialize::serialize(&self.0, serializer)
+                }
+            }
+        };
         if n.constraints.is_empty() {
             // Nothing to check: a transparent wrapper (what a recursive alias becomes).
+            let (serde_derives, serde_impls) = if self.serde_attributes {
+                (quote!(::serde::Serialize, ::serde::Deserialize), quote!(#[serde(transparent)]))
+            } else {
+                (TokenStream::new(), TokenStream::new())
+            };
+            let written = (!self.serde_attributes).then(|| {
+                quote! {
+                    #serialize
+
+                    #allow
+                    impl<'de> ::serde::Deserialize<'de> for #name {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                            <#inner as ::serde::Deserialize>::deserialize(deserializer).map(Self)
+                        }
+                    }
+                }
+            });
             return quote! {
                 #docs #deprecated
-                #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(Debug, Clone, PartialEq, #(#derives,)* #serde_derives)]
+                #serde_impls
                 #allow
                 pub struct #name(pub #inner);
+
+                #written
 
                 #allow
                 impl ::std::ops::Deref for #name {
@@ -624,11 +653,30 @@ impl<'a> TypesGen<'a> {
         let constraints = self.applicable_constraints(id, &n.inner, &n.constraints);
         let checks = self.checks(&n.inner, &constraints);
         self.support.constraint_error = true;
-        let inner_str = inner.to_string().replace(' ', "");
+        let (serde_derives, serde_attr, written) = if self.serde_attributes {
+            let inner_str = inner.to_string().replace(' ', "");
+            (
+                quote!(::serde::Serialize, ::serde::Deserialize),
+                quote!(#[serde(try_from = #inner_str)]),
+                TokenStream::new(),
+            )
+        } else {
+            let written = quote! {
+                #serialize
+
+                #allow
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        support::checked::<_, #inner, _>(deserializer)
+                    }
+                }
+            };
+            (TokenStream::new(), TokenStream::new(), written)
+        };
         quote! {
             #docs #deprecated
-            #[derive(Debug, Clone, PartialEq, #(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(try_from = #inner_str)]
+            #[derive(Debug, Clone, PartialEq, #(#derives,)* #serde_derives)]
+            #serde_attr
             #allow
             pub struct #name(#inner);
 
@@ -640,6 +688,8 @@ impl<'a> TypesGen<'a> {
                     ::std::result::Result::Ok(Self(value))
                 }
             }
+
+            #written
 
             #allow
             impl ::std::ops::Deref for #name {

@@ -129,8 +129,7 @@ impl support::FromObject for Pet {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "::std::string::String")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetName(::std::string::String);
 impl ::std::convert::TryFrom<::std::string::String> for PetName {
     type Error = support::ConstraintError;
@@ -145,6 +144,21 @@ impl ::std::convert::TryFrom<::std::string::String> for PetName {
         static PATTERN: ::std::sync::OnceLock<::std::option::Option<::regress::Regex>> = ::std::sync::OnceLock::new();
         support::pattern(&value, "^[A-Za-z][A-Za-z0-9 -]*$", "u", &PATTERN)?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for PetName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, ::std::string::String, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for PetName {
@@ -322,8 +336,7 @@ impl support::FromObject for Cat {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Cat/properties/lives`, line 218
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "i64")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatLives(i64);
 impl ::std::convert::TryFrom<i64> for CatLives {
     type Error = support::ConstraintError;
@@ -334,6 +347,21 @@ impl ::std::convert::TryFrom<i64> for CatLives {
             ::std::option::Option::Some(9),
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for CatLives {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CatLives {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, i64, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for CatLives {
@@ -391,8 +419,7 @@ impl<'de> ::serde::Deserialize<'de> for PetStatus {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`, line 157
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "::std::vec::Vec<::std::string::String>")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetTags(::std::vec::Vec<::std::string::String>);
 impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetTags {
     type Error = support::ConstraintError;
@@ -408,6 +435,21 @@ impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetTags
         ::std::result::Result::Ok(Self(value))
     }
 }
+impl ::serde::Serialize for PetTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, ::std::vec::Vec<::std::string::String>, _>(deserializer)
+    }
+}
 impl ::std::ops::Deref for PetTags {
     type Target = ::std::vec::Vec<::std::string::String>;
     fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
@@ -420,8 +462,7 @@ impl ::std::convert::From<PetTags> for ::std::vec::Vec<::std::string::String> {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`, line 169
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "f64")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetWeightKg(f64);
 impl ::std::convert::TryFrom<f64> for PetWeightKg {
     type Error = support::ConstraintError;
@@ -432,6 +473,21 @@ impl ::std::convert::TryFrom<f64> for PetWeightKg {
             ::std::option::Option::None,
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for PetWeightKg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetWeightKg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, f64, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for PetWeightKg {
@@ -528,8 +584,7 @@ impl support::FromObject for Problem {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Problem/properties/status`, line 232
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "i64")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProblemStatus(i64);
 impl ::std::convert::TryFrom<i64> for ProblemStatus {
     type Error = support::ConstraintError;
@@ -540,6 +595,21 @@ impl ::std::convert::TryFrom<i64> for ProblemStatus {
             ::std::option::Option::Some(599),
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for ProblemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProblemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, i64, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for ProblemStatus {
@@ -554,8 +624,7 @@ impl ::std::convert::From<ProblemStatus> for i64 {
     }
 }
 /// Spec: `petstore.yaml#/paths/~1pets/get/parameters/0/schema`, line 23
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "i32")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPetsLimit(i32);
 impl ::std::convert::TryFrom<i32> for ListPetsLimit {
     type Error = support::ConstraintError;
@@ -566,6 +635,21 @@ impl ::std::convert::TryFrom<i32> for ListPetsLimit {
             ::std::option::Option::Some(100),
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for ListPetsLimit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListPetsLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, i32, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for ListPetsLimit {
@@ -694,8 +778,7 @@ impl support::FromObject for PetRequest {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/name`, line 144
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "::std::string::String")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetRequestName(::std::string::String);
 impl ::std::convert::TryFrom<::std::string::String> for PetRequestName {
     type Error = support::ConstraintError;
@@ -712,6 +795,21 @@ impl ::std::convert::TryFrom<::std::string::String> for PetRequestName {
         ::std::result::Result::Ok(Self(value))
     }
 }
+impl ::serde::Serialize for PetRequestName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetRequestName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, ::std::string::String, _>(deserializer)
+    }
+}
 impl ::std::ops::Deref for PetRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -724,8 +822,7 @@ impl ::std::convert::From<PetRequestName> for ::std::string::String {
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/tags`, line 157
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "::std::vec::Vec<::std::string::String>")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetRequestTags(::std::vec::Vec<::std::string::String>);
 impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetRequestTags {
     type Error = support::ConstraintError;
@@ -741,6 +838,21 @@ impl ::std::convert::TryFrom<::std::vec::Vec<::std::string::String>> for PetRequ
         ::std::result::Result::Ok(Self(value))
     }
 }
+impl ::serde::Serialize for PetRequestTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetRequestTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, ::std::vec::Vec<::std::string::String>, _>(deserializer)
+    }
+}
 impl ::std::ops::Deref for PetRequestTags {
     type Target = ::std::vec::Vec<::std::string::String>;
     fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
@@ -753,8 +865,7 @@ impl ::std::convert::From<PetRequestTags> for ::std::vec::Vec<::std::string::Str
     }
 }
 /// Spec: `petstore.yaml#/components/schemas/Pet/properties/weight_kg`, line 169
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "f64")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PetRequestWeightKg(f64);
 impl ::std::convert::TryFrom<f64> for PetRequestWeightKg {
     type Error = support::ConstraintError;
@@ -765,6 +876,21 @@ impl ::std::convert::TryFrom<f64> for PetRequestWeightKg {
             ::std::option::Option::None,
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for PetRequestWeightKg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetRequestWeightKg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, f64, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for PetRequestWeightKg {
@@ -779,8 +905,7 @@ impl ::std::convert::From<PetRequestWeightKg> for f64 {
     }
 }
 /// Spec: `petstore.yaml#/paths/~1pets~1{petId}/parameters/0/schema`, line 87
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "i64")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowPetByIdPetId(i64);
 impl ::std::convert::TryFrom<i64> for ShowPetByIdPetId {
     type Error = support::ConstraintError;
@@ -791,6 +916,21 @@ impl ::std::convert::TryFrom<i64> for ShowPetByIdPetId {
             ::std::option::Option::None,
         )?;
         ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::serde::Serialize for ShowPetByIdPetId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShowPetByIdPetId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        support::checked::<_, i64, _>(deserializer)
     }
 }
 impl ::std::ops::Deref for ShowPetByIdPetId {
@@ -820,6 +960,16 @@ pub mod support {
         message: ::std::string::String,
     ) -> ::std::result::Result<T, ConstraintError> {
         ::std::result::Result::Err(ConstraintError(message))
+    }
+    /// A constrained newtype's `Deserialize`: the wrapped value, then its checks (`TryFrom`).
+    pub fn checked<'de, D, I, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        I: ::serde::Deserialize<'de>,
+        T: ::std::convert::TryFrom<I, Error = ConstraintError>,
+    {
+        let value = I::deserialize(deserializer)?;
+        T::try_from(value).map_err(<D::Error as ::serde::de::Error>::custom)
     }
     /// `minLength` / `maxLength`, counted in characters as JSON Schema specifies.
     pub fn length(
