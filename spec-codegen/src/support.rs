@@ -267,11 +267,7 @@ const OBJECTS: &str = r#"
         /// The next member's index in the sorted names (`usize::MAX` for one the struct does not
         /// name); `None` at the end or after an error.
         pub fn next_key(&mut self) -> ::std::option::Option<usize> {
-            if self.error.is_some() {
-                return ::std::option::Option::None;
-            }
-            let key = Key { names: self.names, deny: self.deny, keep: false };
-            match self.keep(|map| map.next_key_seed(key)).flatten()? {
+            match self.next(false)? {
                 Member::Named(index) => ::std::option::Option::Some(index),
                 Member::Other(_) => ::std::option::Option::Some(usize::MAX),
             }
@@ -298,6 +294,16 @@ const OBJECTS: &str = r#"
                 ::std::option::Option::Some(error) => ::std::result::Result::Err(error),
                 ::std::option::Option::None => ::std::result::Result::Ok(()),
             }
+        }
+
+        /// The next member, the name of one the struct does not name kept if `keep`; `None` at
+        /// the end or after an error.
+        fn next(&mut self, keep: bool) -> ::std::option::Option<Member> {
+            if self.error.is_some() {
+                return ::std::option::Option::None;
+            }
+            let key = Key { names: self.names, deny: self.deny, keep };
+            self.keep(|map| map.next_key_seed(key)).flatten()
         }
 
         fn keep<T>(&mut self, read: impl FnOnce(&mut A) -> ::std::result::Result<T, A::Error>) -> ::std::option::Option<T> {
@@ -380,11 +386,7 @@ const OTHER_MEMBERS: &str = r#"
         /// The next member, named or not, for a struct that keeps the members it does not name
         /// (`additionalProperties`); `None` at the end or after an error.
         pub fn next_member(&mut self) -> ::std::option::Option<Member> {
-            if self.error.is_some() {
-                return ::std::option::Option::None;
-            }
-            let key = Key { names: self.names, deny: false, keep: true };
-            self.keep(|map| map.next_key_seed(key)).flatten()
+            self.next(true)
         }
 
         /// Reads the value of a member the struct does not name into its map.
@@ -410,11 +412,7 @@ const WRITE_OBJECTS: &str = r#"
         }
 
         pub fn member<T: ::serde::Serialize + ?::std::marker::Sized>(&mut self, name: &'static str, value: &T) {
-            if self.error.is_none() {
-                if let ::std::result::Result::Err(e) = self.map.serialize_entry(name, value) {
-                    self.error = ::std::option::Option::Some(e);
-                }
-            }
+            self.entry(name, value);
         }
 
         /// An optional member: left out when `None`.
@@ -427,10 +425,14 @@ const WRITE_OBJECTS: &str = r#"
         /// The members the struct does not name (`additionalProperties`).
         pub fn other<V: ::serde::Serialize>(&mut self, members: &::std::collections::BTreeMap<::std::string::String, V>) {
             for (name, value) in members {
-                if self.error.is_none() {
-                    if let ::std::result::Result::Err(e) = self.map.serialize_entry(name, value) {
-                        self.error = ::std::option::Option::Some(e);
-                    }
+                self.entry(name, value);
+            }
+        }
+
+        fn entry<K: ::serde::Serialize + ?::std::marker::Sized, V: ::serde::Serialize + ?::std::marker::Sized>(&mut self, name: &K, value: &V) {
+            if self.error.is_none() {
+                if let ::std::result::Result::Err(e) = self.map.serialize_entry(name, value) {
+                    self.error = ::std::option::Option::Some(e);
                 }
             }
         }

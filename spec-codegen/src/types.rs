@@ -600,39 +600,14 @@ impl<'a> TypesGen<'a> {
     ) -> TokenStream {
         let inner = self.typer.rust(Some(id), &n.inner);
         let derives = self.derives.clone();
-        // The wrapped value on the wire, written out like the structs' impls; serde's derives
-        // and `#[serde(transparent / try_from)]` only where a user derive reads serde attributes.
-        let serialize = quote! {
-            #allow
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    ::serde::Serialize::serialize(&self.0, serializer)
-                }
-            }
-        };
         if n.constraints.is_empty() {
             // Nothing to check: a transparent wrapper (what a recursive alias becomes).
-            let (serde_derives, serde_impls) = if self.serde_attributes {
-                (quote!(::serde::Serialize, ::serde::Deserialize), quote!(#[serde(transparent)]))
-            } else {
-                (TokenStream::new(), TokenStream::new())
-            };
-            let written = (!self.serde_attributes).then(|| {
-                quote! {
-                    #serialize
-
-                    #allow
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                            <#inner as ::serde::Deserialize>::deserialize(deserializer).map(Self)
-                        }
-                    }
-                }
-            });
+            let read = quote!(<#inner as ::serde::Deserialize>::deserialize(deserializer).map(Self));
+            let (serde_derives, serde_attr, written) = self.newtype_serde(name, &allow, || quote!(transparent), read);
             return quote! {
                 #docs #deprecated
                 #[derive(Debug, Clone, PartialEq, #(#derives,)* #serde_derives)]
-                #serde_impls
+                #serde_attr
                 #allow
                 pub struct #name(pub #inner);
 
@@ -653,26 +628,12 @@ impl<'a> TypesGen<'a> {
         let constraints = self.applicable_constraints(id, &n.inner, &n.constraints);
         let checks = self.checks(&n.inner, &constraints);
         self.support.constraint_error = true;
-        let (serde_derives, serde_attr, written) = if self.serde_attributes {
-            let inner_str = inner.to_string().replace(' ', "");
-            (
-                quote!(::serde::Serialize, ::serde::Deserialize),
-                quote!(#[serde(try_from = #inner_str)]),
-                TokenStream::new(),
-            )
-        } else {
-            let written = quote! {
-                #serialize
-
-                #allow
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        support::checked::<_, #inner, _>(deserializer)
-                    }
-                }
-            };
-            (TokenStream::new(), TokenStream::new(), written)
+        let read = quote!(support::checked::<_, #inner, _>(deserializer));
+        let try_from = || {
+            let inner = inner.to_string().replace(' ', "");
+            quote!(try_from = #inner)
         };
+        let (serde_derives, serde_attr, written) = self.newtype_serde(name, &allow, try_from, read);
         quote! {
             #docs #deprecated
             #[derive(Debug, Clone, PartialEq, #(#derives,)* #serde_derives)]
@@ -702,6 +663,38 @@ impl<'a> TypesGen<'a> {
                 fn from(value: #name) -> Self { value.0 }
             }
         }
+    }
+
+    /// A newtype's serde as (derives, attribute, impls): written-out impls that write the wrapped
+    /// value and read it with `read`, like the structs'; or, where a user derive reads serde
+    /// attributes, serde's derives with `#[serde(attr())]` (`transparent`, `try_from`).
+    fn newtype_serde(
+        &self,
+        name: &proc_macro2::Ident,
+        allow: &TokenStream,
+        attr: impl FnOnce() -> TokenStream,
+        read: TokenStream,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        if self.serde_attributes {
+            let attr = attr();
+            return (quote!(::serde::Serialize, ::serde::Deserialize), quote!(#[serde(#attr)]), TokenStream::new());
+        }
+        let impls = quote! {
+            #allow
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    ::serde::Serialize::serialize(&self.0, serializer)
+                }
+            }
+
+            #allow
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #read
+                }
+            }
+        };
+        (TokenStream::new(), TokenStream::new(), impls)
     }
 
     /// Statements that return early with a `ConstraintError` when `value` breaks a constraint.

@@ -1136,15 +1136,7 @@ pub mod support {
         /// The next member's index in the sorted names (`usize::MAX` for one the struct does not
         /// name); `None` at the end or after an error.
         pub fn next_key(&mut self) -> ::std::option::Option<usize> {
-            if self.error.is_some() {
-                return ::std::option::Option::None;
-            }
-            let key = Key {
-                names: self.names,
-                deny: self.deny,
-                keep: false,
-            };
-            match self.keep(|map| map.next_key_seed(key)).flatten()? {
+            match self.next(false)? {
                 Member::Named(index) => ::std::option::Option::Some(index),
                 Member::Other(_) => ::std::option::Option::Some(usize::MAX),
             }
@@ -1172,6 +1164,19 @@ pub mod support {
                 ::std::option::Option::Some(error) => ::std::result::Result::Err(error),
                 ::std::option::Option::None => ::std::result::Result::Ok(()),
             }
+        }
+        /// The next member, the name of one the struct does not name kept if `keep`; `None` at
+        /// the end or after an error.
+        fn next(&mut self, keep: bool) -> ::std::option::Option<Member> {
+            if self.error.is_some() {
+                return ::std::option::Option::None;
+            }
+            let key = Key {
+                names: self.names,
+                deny: self.deny,
+                keep,
+            };
+            self.keep(|map| map.next_key_seed(key)).flatten()
         }
         fn keep<T>(
             &mut self,
@@ -1318,14 +1323,7 @@ pub mod support {
             name: &'static str,
             value: &T,
         ) {
-            if self.error.is_none() {
-                if let ::std::result::Result::Err(e) = self
-                    .map
-                    .serialize_entry(name, value)
-                {
-                    self.error = ::std::option::Option::Some(e);
-                }
-            }
+            self.entry(name, value);
         }
         /// An optional member: left out when `None`.
         pub fn optional<T: ::serde::Serialize>(
@@ -1343,13 +1341,19 @@ pub mod support {
             members: &::std::collections::BTreeMap<::std::string::String, V>,
         ) {
             for (name, value) in members {
-                if self.error.is_none() {
-                    if let ::std::result::Result::Err(e) = self
-                        .map
-                        .serialize_entry(name, value)
-                    {
-                        self.error = ::std::option::Option::Some(e);
-                    }
+                self.entry(name, value);
+            }
+        }
+        fn entry<
+            K: ::serde::Serialize + ?::std::marker::Sized,
+            V: ::serde::Serialize + ?::std::marker::Sized,
+        >(&mut self, name: &K, value: &V) {
+            if self.error.is_none() {
+                if let ::std::result::Result::Err(e) = self
+                    .map
+                    .serialize_entry(name, value)
+                {
+                    self.error = ::std::option::Option::Some(e);
                 }
             }
         }
