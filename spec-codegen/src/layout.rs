@@ -51,7 +51,7 @@ pub(crate) fn tokens(tokens: TokenStream) -> Result<String, GenerateError> {
 }
 
 /// `text` (printed tokens) lexed, parsed and formatted.
-fn text(text: &str) -> Result<String, GenerateError> {
+pub(crate) fn text(text: &str) -> Result<String, GenerateError> {
     let file = syn::parse_file(text).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
     Ok(prettyplease::unparse(&file))
 }
@@ -92,4 +92,83 @@ pub(crate) fn modules<'scope>(
         out.push_str(&laid_out);
     }
     Ok(out)
+}
+
+/// Generated items in output order: tokens still to lay out, and text already laid out
+/// (`laid_out`).
+#[derive(Default)]
+pub(crate) struct Items {
+    chunks: Vec<Chunk>,
+}
+
+enum Chunk {
+    Tokens(TokenStream),
+    Text(crate::laid_out::Text),
+}
+
+/// Items laid out, with the time syn's parsing and prettyplease's layout took.
+pub(crate) struct LaidOut {
+    pub code: String,
+    pub syntax: std::time::Duration,
+    pub format: std::time::Duration,
+}
+
+impl Items {
+    pub(crate) fn tokens(&mut self, tokens: TokenStream) {
+        if tokens.is_empty() {
+            return;
+        }
+        match self.chunks.last_mut() {
+            Some(Chunk::Tokens(last)) => last.extend(tokens),
+            _ => self.chunks.push(Chunk::Tokens(tokens)),
+        }
+    }
+
+    /// Where to write the next text.
+    pub(crate) fn text(&mut self) -> &mut crate::laid_out::Text {
+        if !matches!(self.chunks.last(), Some(Chunk::Text(_))) {
+            self.chunks.push(Chunk::Text(crate::laid_out::Text::new()));
+        }
+        match self.chunks.last_mut() {
+            Some(Chunk::Text(text)) => text,
+            _ => unreachable!("a text chunk was just pushed"),
+        }
+    }
+
+    /// All of it as tokens, the text lexed (for the proc macro, which hands tokens to rustc).
+    pub(crate) fn into_tokens(self) -> Result<TokenStream, GenerateError> {
+        let mut out = TokenStream::new();
+        for chunk in self.chunks {
+            match chunk {
+                Chunk::Tokens(tokens) => out.extend(tokens),
+                Chunk::Text(text) => out.extend(
+                    text.into_string().parse::<TokenStream>().map_err(|e| GenerateError::Unparsable(e.to_string()))?,
+                ),
+            }
+        }
+        Ok(out)
+    }
+
+    /// All of it formatted, on this thread.
+    pub(crate) fn lay_out(self) -> Result<LaidOut, GenerateError> {
+        let mut out =
+            LaidOut { code: String::new(), syntax: std::time::Duration::ZERO, format: std::time::Duration::ZERO };
+        for chunk in self.chunks {
+            let started = std::time::Instant::now();
+            match chunk {
+                Chunk::Tokens(tokens) => {
+                    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
+                    let parsed = std::time::Instant::now();
+                    out.syntax += parsed - started;
+                    out.code.push_str(&prettyplease::unparse(&file));
+                    out.format += parsed.elapsed();
+                }
+                Chunk::Text(text) => {
+                    out.code.push_str(&text.finish()?);
+                    out.format += started.elapsed();
+                }
+            }
+        }
+        Ok(out)
+    }
 }

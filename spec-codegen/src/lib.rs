@@ -9,8 +9,10 @@ pub mod config;
 pub mod deps;
 mod docs;
 mod http;
+mod laid_out;
 mod layout;
 pub mod lockfile;
+mod object_impls;
 pub mod options;
 pub mod pipeline;
 mod support;
@@ -120,8 +122,8 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         used |= http_used;
         code
     });
-    let (support_module, dependencies) = finish(ir, options, used, support);
-    body.push_str(&layout::tokens(support_module)?);
+    let (support, dependencies) = finish(ir, options, used, support);
+    body.push_str(&support.module_text());
     body.push_str(http_code.as_deref().unwrap_or_default());
     let code = format!("{}{}", header(ir, sources), body);
     if let Some(warning) = large_output(ir, &code) {
@@ -189,18 +191,15 @@ fn piece(
     let t0 = std::time::Instant::now();
     let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
-    let tokens = types_gen.items_in(range);
-    let t1 = std::time::Instant::now();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Unparsable(e.to_string()))?;
-    let t2 = std::time::Instant::now();
-    let code = prettyplease::unparse(&file);
-    let t3 = std::time::Instant::now();
+    let items = types_gen.items_in(range);
+    let generated = t0.elapsed();
+    let laid_out = items.lay_out()?;
     Ok(Piece {
-        code,
+        code: laid_out.code,
         support: types_gen.support,
         diagnostics: types_gen.diags,
         used: typer.used(),
-        timings: [t1 - t0, t2 - t1, t3 - t2],
+        timings: [generated, laid_out.syntax, laid_out.format],
     })
 }
 
@@ -216,12 +215,13 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     let lines = docs::SpecLines::of(ir, sources);
     let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
-    let items = types_gen.items();
+    let items = types_gen.items().into_tokens()?;
     let (http, _, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
     let server = quote!(#(#http)*);
     let mut used = typer.used();
     used |= server_used;
-    let (module, dependencies) = finish(ir, options, used, types_gen.support);
+    let (support, dependencies) = finish(ir, options, used, types_gen.support);
+    let module = support.module();
     let tokens = quote! { #items #module #server };
     let mut diagnostics = types_gen.diags;
     diagnostics.extend(server_diags);
@@ -312,15 +312,14 @@ pub fn scaffold_server(
     ))
 }
 
-/// The support module and the dependency list, once every item has been generated.
+/// The support module's helpers and the dependency list, once every item has been generated.
 fn finish(
     ir: &Ir,
     options: &Options,
     used: typeref::UsedPrimitives,
     mut support: support::SupportNeeds,
-) -> (TokenStream, Vec<Dependency>) {
+) -> (support::SupportNeeds, Vec<Dependency>) {
     support.base64 |= used.contains(spec_core::ir::Primitive::Base64);
-    let module = support.module();
     let mut dependencies = vec![deps::SERDE, deps::SERDE_JSON];
     if options.parts.server {
         dependencies.extend(deps::SERVER);
@@ -360,7 +359,7 @@ fn finish(
         }
     }
     dependencies.sort();
-    (module, dependencies)
+    (support, dependencies)
 }
 
 /// The first lines of every output: tool, version, spec and a hash of every spec file read, so a

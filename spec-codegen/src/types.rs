@@ -1,4 +1,5 @@
-//! IR types to Rust items: structs, enums, unions and constrained newtypes with serde derives.
+//! IR types to Rust items: structs, enums, unions and constrained newtypes, with their serde
+//! impls (the structs' written as laid-out text by `object_impls`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -8,6 +9,8 @@ use spec_core::ir::*;
 use spec_core::source::SourceSet;
 
 use crate::docs::{Declared, doc_attrs};
+use crate::layout::Items;
+use crate::object_impls::{Member, Object, Read};
 use crate::support::SupportNeeds;
 use crate::typeref::Typer;
 
@@ -19,6 +22,8 @@ pub struct TypesGen<'a> {
     pub derives: Vec<TokenStream>,
     /// Whether serde's derives and `#[serde(…)]` attributes are written (`reads_serde_attributes`).
     pub serde_attributes: bool,
+    /// The items generated so far.
+    out: Items,
 }
 
 impl<'a> TypesGen<'a> {
@@ -33,24 +38,24 @@ impl<'a> TypesGen<'a> {
             diags: Diagnostics::default(),
             derives,
             serde_attributes,
+            out: Items::default(),
         }
     }
 
-    pub fn items(&mut self) -> TokenStream {
+    pub fn items(&mut self) -> Items {
         self.items_in(0..self.typer.ir.types.len())
     }
 
     /// The items of the types with ids in `range`, in id order.
-    pub fn items_in(&mut self, range: std::ops::Range<usize>) -> TokenStream {
+    pub fn items_in(&mut self, range: std::ops::Range<usize>) -> Items {
         let ir = self.typer.ir;
-        let mut out = TokenStream::new();
         for i in range {
-            out.extend(self.item(TypeId(i), &ir.types[i]));
+            self.item(TypeId(i), &ir.types[i]);
         }
-        out
+        std::mem::take(&mut self.out)
     }
 
-    fn item(&mut self, id: TypeId, def: &TypeDef) -> TokenStream {
+    fn item(&mut self, id: TypeId, def: &TypeDef) {
         let docs = doc_attrs(
             &def.docs,
             Some(Declared { sources: self.sources, lines: self.typer.lines, origin: &def.origin }),
@@ -58,8 +63,8 @@ impl<'a> TypesGen<'a> {
         let deprecated = deprecated_attr(&def.docs);
         let name = self.typer.name(id);
         let allow = self.allow_deprecated(id);
-        match &def.kind {
-            TypeKind::Struct(s) => self.struct_item(id, &name, s, docs, deprecated, allow),
+        let tokens = match &def.kind {
+            TypeKind::Struct(s) => return self.struct_item(id, &name, s, docs, deprecated, allow),
             TypeKind::Enum(e) => self.enum_item(&name, e, docs, deprecated, allow),
             TypeKind::Union(u) => self.union_item(id, &name, u, docs, deprecated, allow),
             TypeKind::Newtype(n) => self.newtype_item(id, &name, n, docs, deprecated, allow),
@@ -67,7 +72,8 @@ impl<'a> TypesGen<'a> {
                 let ty = self.typer.rust(None, t);
                 quote! { #docs #deprecated #allow pub type #name = #ty; }
             }
-        }
+        };
+        self.out.tokens(tokens);
     }
 
     /// `#[allow(deprecated)]` where an item mentions a deprecated type, so using the spec's
@@ -124,7 +130,7 @@ impl<'a> TypesGen<'a> {
         docs: TokenStream,
         deprecated: TokenStream,
         allow: TokenStream,
-    ) -> TokenStream {
+    ) {
         let mut fields = Vec::with_capacity(s.fields.len());
         let mut default_fns = Vec::new();
         let mut members = Vec::with_capacity(s.fields.len());
@@ -153,7 +159,7 @@ impl<'a> TypesGen<'a> {
                     fn #fn_name() -> #base { #literal }
                 });
                 all_optional = false;
-                (base, self.serde_attr(quote!(default = #fn_path)), Read::Default(fn_name))
+                (base, self.serde_attr(quote!(default = #fn_path)), Read::Default(fn_name.to_string()))
             } else {
                 (quote!(::std::option::Option<#base>), self.serde_attr(skip_none()), Read::Flatten)
             };
@@ -161,7 +167,7 @@ impl<'a> TypesGen<'a> {
                 #field_docs #field_deprecated #rename #serde_attr
                 pub #field_name: #ty
             });
-            members.push(Member { field: field_name, json: f.json_name.as_str(), read });
+            members.push(Member { field: field_name.to_string(), json: f.json_name.as_str(), read });
         }
         let mut container = TokenStream::new();
         let mut additional = None;
@@ -175,181 +181,34 @@ impl<'a> TypesGen<'a> {
                     #flatten
                     pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>
                 });
-                additional = Some(field_name);
+                additional = Some(field_name.to_string());
             }
             Additional::Deny => container = self.serde_attr(quote!(deny_unknown_fields)),
             Additional::Ignore => {}
         }
-        let deny = s.additional == Additional::Deny;
-        let deserialize = self.struct_deserialize(name, &members, additional.as_ref(), deny, &allow);
-        let serialize =
-            (!self.serde_attributes).then(|| self.struct_serialize(name, &members, additional.as_ref(), &allow));
         let default_derive = if all_optional { quote!(Default,) } else { TokenStream::new() };
         let derive = self.derive_attr(default_derive);
         let defaults = (!default_fns.is_empty()).then(|| quote! { #allow impl #name { #(#default_fns)* } });
-        quote! {
+        self.out.tokens(quote! {
             #docs #deprecated #derive #container #allow
             pub struct #name { #(#fields,)* }
             #defaults
-            #serialize
-            #deserialize
-        }
-    }
-
-    /// A struct's `Serialize`: each member through `support::Writer`, which keeps the first
-    /// error and ends with it, so a member costs one call and no branch. Absent optional members
-    /// are left out; the `additionalProperties` map's entries follow the named members.
-    fn struct_serialize(
-        &mut self,
-        name: &proc_macro2::Ident,
-        members: &[Member],
-        additional: Option<&proc_macro2::Ident>,
-        allow: &TokenStream,
-    ) -> TokenStream {
-        self.support.write_objects = true;
-        let writes = members.iter().map(|Member { field, json, read }| match read {
-            Read::AsIs | Read::Flatten => quote!(object.optional(#json, &self.#field);),
-            Read::Required | Read::Default(_) => quote!(object.member(#json, &self.#field);),
         });
-        let extra = additional.map(|extra| quote!(object.other(&self.#extra);));
-        let mutable = (!members.is_empty() || additional.is_some()).then(|| quote!(mut));
-        quote! {
-            #allow
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    let #mutable object = support::Writer::new(serializer)?;
-                    #(#writes)*
-                    #extra
-                    object.end()
-                }
-            }
+        let object = Object {
+            name: &name.to_string(),
+            members: &members,
+            additional: additional.as_deref(),
+            deny: s.additional == Additional::Deny,
+            allow_deprecated: !allow.is_empty(),
+        };
+        let text = self.out.text();
+        if !self.serde_attributes {
+            object.serialize(text);
         }
-    }
-
-    /// A struct's `Deserialize` and `support::FromObject` impls: one slot per member, filled by a
-    /// loop over the object's members (looked up by binary search in the sorted names), then
-    /// turned into the fields. Where the struct carries serde attributes (a user derive reads
-    /// them), they describe this same reading; nothing derives from them.
-    fn struct_deserialize(
-        &mut self,
-        name: &proc_macro2::Ident,
-        members: &[Member],
-        additional: Option<&proc_macro2::Ident>,
-        deny: bool,
-        allow: &TokenStream,
-    ) -> TokenStream {
+        object.deserialize(text);
+        self.support.write_objects |= !self.serde_attributes;
         self.support.objects = true;
-        let mut names: Vec<&str> = members.iter().map(|m| m.json).collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut armed = vec![false; names.len()];
-        let mut slots = Vec::with_capacity(members.len());
-        let mut arms = Vec::with_capacity(members.len());
-        let mut inits = Vec::with_capacity(members.len());
-        let mut required = Vec::new();
-        for (i, Member { field, json, read }) in members.iter().enumerate() {
-            let slot = format_ident!("f{}", i);
-            slots.push(quote!(let mut #slot = None;));
-            // Two fields with one JSON name (which the IR does not make) would leave the second
-            // unread, as serde's derive does.
-            if let Ok(index) = names.binary_search(json) {
-                if !std::mem::replace(&mut armed[index], true) {
-                    let index = Literal::usize_unsuffixed(index);
-                    let pattern =
-                        if additional.is_some() { quote!(support::Member::Named(#index)) } else { quote!(#index) };
-                    arms.push(quote!(#pattern => object.field(&mut #slot, #json)));
-                }
-            }
-            let value = match read {
-                Read::Required => {
-                    required.push((slot.clone(), *json));
-                    quote!(#slot)
-                }
-                Read::AsIs => quote!(#slot),
-                Read::Flatten => quote!(#slot.flatten()),
-                Read::Default(f) => quote!(#slot.unwrap_or_else(Self::#f)),
-            };
-            inits.push(quote!(#field: #value));
-        }
-        let (next, other) = match additional {
-            Some(extra) => {
-                self.support.other_members = true;
-                slots.push(quote!(let mut #extra = ::std::collections::BTreeMap::new();));
-                inits.push(quote!(#extra));
-                (
-                    quote!(next_member),
-                    quote!(support::Member::Named(_) => object.skip(),
-                           support::Member::Other(name) => object.other(&mut #extra, name)),
-                )
-            }
-            None => (quote!(next_key), quote!(_ => object.skip())),
-        };
-        let build = quote!(::std::result::Result::Ok(Self { #(#inits,)* }));
-        // One branch for the required members together, not one per member.
-        let build = match required.as_slice() {
-            [] => build,
-            [(slot, json)] => quote! {
-                match #slot {
-                    Some(#slot) => #build,
-                    None => ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#json)),
-                }
-            },
-            _ => {
-                let slots = required.iter().map(|(slot, _)| slot);
-                let present = required.iter().map(|(slot, _)| quote!(Some(#slot)));
-                let absent = required.iter().map(|(slot, json)| quote!((#slot.is_none(), #json)));
-                let slots2 = slots.clone();
-                quote! {
-                    match (#(#slots,)*) {
-                        (#(#present,)*) => #build,
-                        (#(#slots2,)*) => ::std::result::Result::Err(support::missing(&[#(#absent),*])),
-                    }
-                }
-            }
-        };
-        let read = if members.is_empty() && additional.is_none() {
-            // Nothing to read into: the members are checked (`deny`) and skipped.
-            quote! {
-                let mut object = support::Reader::new(map, &[], #deny);
-                while object.next_key().is_some() {
-                    object.skip();
-                }
-            }
-        } else {
-            // `None` only where members have slots, so the import is never unused.
-            let none = (!members.is_empty()).then(|| quote!(None,));
-            quote! {
-                // The prelude's names may be taken by the spec's types in this module.
-                use ::std::option::Option::{#none Some};
-                let mut object = support::Reader::new(map, &[#(#names),*], #deny);
-                #(#slots)*
-                while let Some(key) = object.#next() {
-                    match key {
-                        #(#arms,)*
-                        #other
-                    }
-                }
-            }
-        };
-        let expecting = format!("struct {name}");
-        quote! {
-            #allow
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    support::object(deserializer)
-                }
-            }
-
-            #allow
-            impl support::FromObject for #name {
-                const EXPECTING: &'static str = #expecting;
-                fn from_object<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
-                    #read
-                    object.end()?;
-                    #build
-                }
-            }
-        }
+        self.support.other_members |= additional.is_some();
     }
 
     /// A Rust expression for a field default, when the default fits a simple type. Defaults of
@@ -897,24 +756,6 @@ fn int_or_float_literal(p: Primitive, n: &serde_json::Number) -> Option<TokenStr
 }
 
 /// A struct field with its JSON member.
-struct Member<'a> {
-    field: proc_macro2::Ident,
-    json: &'a str,
-    read: Read,
-}
-
-/// How a struct field is made from its slot (`Option` of what the member's value reads as).
-enum Read {
-    /// Absent is an error.
-    Required,
-    /// The slot is the field: an optional nullable member, where `null` is `Some(None)`.
-    AsIs,
-    /// An optional member read as `Option<T>`, so absent and `null` are both `None`.
-    Flatten,
-    /// Absent takes the default from the named function.
-    Default(proc_macro2::Ident),
-}
-
 /// Whether a user derive may read `#[serde(…)]` attributes (`schemars::JsonSchema` does): any
 /// derive but the standard library's. Structs and enums then carry serde's `Serialize` derive and
 /// the attributes that say their wire names; otherwise both are left out and `Serialize` is written

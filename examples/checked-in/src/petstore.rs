@@ -85,16 +85,16 @@ impl support::FromObject for Pet {
         let mut f9 = None;
         while let Some(key) = object.next_key() {
             match key {
-                2 => object.field(&mut f0, "id"),
-                5 => object.field(&mut f1, "name"),
-                3 => object.field(&mut f2, "kind"),
-                7 => object.field(&mut f3, "status"),
-                1 => object.field(&mut f4, "birthday"),
-                8 => object.field(&mut f5, "tags"),
-                0 => object.field(&mut f6, "attributes"),
-                6 => object.field(&mut f7, "parent"),
-                9 => object.field(&mut f8, "weight_kg"),
-                4 => object.field(&mut f9, "legacy_code"),
+                2 => object.field(&mut f0),
+                5 => object.field(&mut f1),
+                3 => object.field(&mut f2),
+                7 => object.field(&mut f3),
+                1 => object.field(&mut f4),
+                8 => object.field(&mut f5),
+                0 => object.field(&mut f6),
+                6 => object.field(&mut f7),
+                9 => object.field(&mut f8),
+                4 => object.field(&mut f9),
                 _ => object.skip(),
             }
         }
@@ -261,8 +261,8 @@ impl support::FromObject for Dog {
         let mut f1 = None;
         while let Some(key) = object.next_key() {
             match key {
-                1 => object.field(&mut f0, "type"),
-                0 => object.field(&mut f1, "good_boy"),
+                1 => object.field(&mut f0),
+                0 => object.field(&mut f1),
                 _ => object.skip(),
             }
         }
@@ -317,8 +317,8 @@ impl support::FromObject for Cat {
         let mut f1 = None;
         while let Some(key) = object.next_key() {
             match key {
-                1 => object.field(&mut f0, "type"),
-                0 => object.field(&mut f1, "lives"),
+                1 => object.field(&mut f0),
+                0 => object.field(&mut f1),
                 _ => object.skip(),
             }
         }
@@ -554,11 +554,11 @@ impl support::FromObject for Problem {
         let mut f4 = None;
         while let Some(key) = object.next_key() {
             match key {
-                4 => object.field(&mut f0, "type"),
-                3 => object.field(&mut f1, "title"),
-                2 => object.field(&mut f2, "status"),
-                0 => object.field(&mut f3, "detail"),
-                1 => object.field(&mut f4, "instance"),
+                4 => object.field(&mut f0),
+                3 => object.field(&mut f1),
+                2 => object.field(&mut f2),
+                0 => object.field(&mut f3),
+                1 => object.field(&mut f4),
                 _ => object.skip(),
             }
         }
@@ -742,15 +742,15 @@ impl support::FromObject for PetRequest {
         let mut f8 = None;
         while let Some(key) = object.next_key() {
             match key {
-                4 => object.field(&mut f0, "name"),
-                2 => object.field(&mut f1, "kind"),
-                6 => object.field(&mut f2, "status"),
-                1 => object.field(&mut f3, "birthday"),
-                7 => object.field(&mut f4, "tags"),
-                0 => object.field(&mut f5, "attributes"),
-                5 => object.field(&mut f6, "parent"),
-                8 => object.field(&mut f7, "weight_kg"),
-                3 => object.field(&mut f8, "legacy_code"),
+                4 => object.field(&mut f0),
+                2 => object.field(&mut f1),
+                6 => object.field(&mut f2),
+                1 => object.field(&mut f3),
+                7 => object.field(&mut f4),
+                0 => object.field(&mut f5),
+                5 => object.field(&mut f6),
+                8 => object.field(&mut f7),
+                3 => object.field(&mut f8),
                 _ => object.skip(),
             }
         }
@@ -1121,6 +1121,8 @@ pub mod support {
         /// Whether a member the struct does not name is an error (`additionalProperties: false`).
         deny: bool,
         error: ::std::option::Option<A::Error>,
+        /// The index of the last member read that the struct names (for `field`'s errors).
+        current: usize,
         de: ::std::marker::PhantomData<&'de ()>,
     }
     impl<'de, A: ::serde::de::MapAccess<'de>> Reader<'de, A> {
@@ -1130,6 +1132,7 @@ pub mod support {
                 names,
                 deny,
                 error: ::std::option::Option::None,
+                current: 0,
                 de: ::std::marker::PhantomData,
             }
         }
@@ -1141,13 +1144,14 @@ pub mod support {
                 Member::Other(_) => ::std::option::Option::Some(usize::MAX),
             }
         }
-        /// Reads a member's value into its slot; a member given twice is an error, as with serde's derive.
+        /// Reads the value of the member just named into its slot; a member given twice is an
+        /// error, as with serde's derive.
         pub fn field<T: ::serde::Deserialize<'de>>(
             &mut self,
             slot: &mut ::std::option::Option<T>,
-            name: &'static str,
         ) {
             if slot.is_some() {
+                let name = self.names.get(self.current).copied().unwrap_or_default();
                 self.fail(<A::Error as ::serde::de::Error>::duplicate_field(name));
             } else {
                 *slot = self.keep(|map| map.next_value());
@@ -1176,7 +1180,11 @@ pub mod support {
                 deny: self.deny,
                 keep,
             };
-            self.keep(|map| map.next_key_seed(key)).flatten()
+            let member = self.keep(|map| map.next_key_seed(key)).flatten();
+            if let ::std::option::Option::Some(Member::Named(index)) = member {
+                self.current = index;
+            }
+            member
         }
         fn keep<T>(
             &mut self,
