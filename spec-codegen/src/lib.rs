@@ -91,9 +91,9 @@ pub fn generate(ir: &Ir, sources: &SourceSet, options: &Options) -> Result<Outpu
         };
         let http = http_wanted.then(|| {
             let quoting = std::time::Instant::now();
-            let (modules, local, diags, used) = http_modules(ir, sources, options, edges, lines);
+            let (modules, diags, used) = http_modules(ir, sources, options, edges, lines);
             quoted_http = quoting.elapsed();
-            layout::modules(scope, modules, local, threads).map(|code| (code, diags, used))
+            layout::modules(modules, threads).map(|code| (code, diags, used))
         });
         let pieces: Vec<Result<Piece, GenerateError>> = if threaded {
             handles.into_iter().map(|h| layout::join(h, "generator")).collect()
@@ -216,7 +216,7 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
     let typer = typeref::Typer::new(ir, &options.formats, &edges, &lines);
     let mut types_gen = types::TypesGen::new(&typer, sources, options);
     let items = types_gen.items().into_tokens()?;
-    let (http, _, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
+    let (http, server_diags, server_used) = http_modules(ir, sources, options, &edges, &lines);
     let server = quote!(#(#http)*);
     let mut used = typer.used();
     used |= server_used;
@@ -229,23 +229,21 @@ pub fn generate_tokens(ir: &Ir, sources: &SourceSet, options: &Options) -> Resul
 }
 
 /// The runtime and the `operations`, `server`, `client` and `contract` modules in output order
-/// (empty when not asked for), with the place of the largest: `server` when there is one
-/// (compute.json: 8.2 MB as text, `operations` 5.3 MB, `client` 2.0 MB), else `operations`.
+/// (empty when not asked for).
 fn http_modules(
     ir: &Ir,
     sources: &SourceSet,
     options: &Options,
     edges: &std::collections::HashSet<(spec_core::ir::TypeId, spec_core::ir::TypeId)>,
     lines: &docs::SpecLines,
-) -> (Vec<TokenStream>, usize, Diagnostics, typeref::UsedPrimitives) {
+) -> (Vec<TokenStream>, Diagnostics, typeref::UsedPrimitives) {
     if !options.parts.server && !options.parts.client {
-        return (Vec::new(), 0, Diagnostics::default(), typeref::UsedPrimitives::default());
+        return (Vec::new(), Diagnostics::default(), typeref::UsedPrimitives::default());
     }
     let typer = typeref::Typer::new(ir, &options.formats, edges, lines);
     let (m, diags, used) = http::HttpGen::new(&typer, sources, options).modules(&options.parts);
-    let largest = if options.parts.server { 2 } else { 1 };
     let modules = vec![http::runtime_module(&options.parts), m.operations, m.server, m.client, m.contract];
-    (modules, largest, diags, used)
+    (modules, diags, used)
 }
 
 /// The names the `server` and `client` parts give the trait and each operation's items.
