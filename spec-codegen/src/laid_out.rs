@@ -9,10 +9,11 @@
 //! the output is byte-identical to theirs. Tests check that on every shape and on real specs.
 //!
 //! The rules are prettyplease's (0.3, `algorithm.rs` and `expr.rs`): a group (call arguments,
-//! a tuple, an array) stays on one line when its contents fit between the column after its
-//! opening delimiter and the margin, not counting what follows its closing delimiter; otherwise
-//! each item goes on a line of its own, one indent deeper, with a trailing comma. A struct
-//! literal also breaks past 34 columns. A match arm whose body does not fit gets braces.
+//! a tuple, an array) stays on one line when it fits before the margin together with what
+//! follows it up to prettyplease's next break opportunity (a statement's `;` counts, a match
+//! arm's `,` does not); otherwise each item goes on a line of its own, one indent deeper, with a
+//! trailing comma. A struct literal also breaks past 34 columns. A match arm whose body does not
+//! fit gets braces. A method call that does not fit breaks before its `.`.
 
 use crate::GenerateError;
 
@@ -105,14 +106,13 @@ impl Part {
     /// `indent` and `trailing` bytes follow it before prettyplease's next break opportunity
     /// (a box's size runs to there: a statement's `;` counts, a match arm's `,` does not).
     fn stays_flat(&self, indent: usize, column: usize, trailing: usize) -> bool {
-        let fits = column + self.width() + trailing <= margin(indent);
         match self {
             Part::Flat(_) => true,
-            Part::Group { .. } => fits && !self.forces_break(),
-            // The box starts at the path and ends before the closing brace.
-            Part::Struct { .. } | Part::Chain { .. } => fits && !self.forces_break(),
             // No box: each part decides for itself.
             Part::Seq(_) => false,
+            Part::Group { .. } | Part::Struct { .. } | Part::Chain { .. } => {
+                column + self.width() + trailing <= margin(indent) && !self.forces_break()
+            }
         }
     }
 
@@ -183,8 +183,8 @@ impl Text {
         self.column = 0;
     }
 
-    /// Ends the current line with `text` that no box of prettyplease's counts (a statement's
-    /// `;`, a match arm's `,`): a line may end past the margin by it.
+    /// Ends the current line with `text` that no box of prettyplease's counts (a match arm's
+    /// `,`, a broken group's last `,`): a line may end past the margin by it.
     pub(crate) fn end_with(&mut self, text: &str) {
         let counted = self.column;
         self.out.push_str(text);
