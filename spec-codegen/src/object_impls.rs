@@ -254,6 +254,17 @@ mod tests {
         format!("{stem}{}", "x".repeat(len.saturating_sub(stem.len())))
     }
 
+    /// A JSON name of about `len` bytes: ASCII, or with multi-byte characters (prettyplease
+    /// measures bytes) or characters the literal escapes, by `seed`.
+    fn json_name(seed: usize, len: usize) -> String {
+        let filler = ["x", "é", "🦀", "\"", "\\"][seed % 5];
+        let mut name = format!("m{seed}_");
+        while name.len() < len {
+            name.push_str(filler);
+        }
+        name
+    }
+
     fn reads(i: usize) -> Read {
         match i % 4 {
             0 => Read::Required,
@@ -284,7 +295,7 @@ mod tests {
                     let members = (0..count)
                         .map(|i| {
                             let read = if i % required_every == 0 { 0 } else { 1 + (i + len) % 3 };
-                            (name(i, len + i), name(i, (len + 2 * i) % 60 + 1), read)
+                            (json_name(i + len, len + i), name(i, (len + 2 * i) % 60 + 1), read)
                         })
                         .collect();
                     let additional = [None, Some("additional_properties")][(len / 3) % 2];
@@ -339,7 +350,7 @@ mod tests {
     fn only_lines_past_the_margin_go_to_prettyplease() {
         for shape in shapes() {
             let Shape { type_name, members, .. } = &shape;
-            let longest = members.iter().map(|(json, field, _)| json.len() + field.len()).max().unwrap_or(0);
+            let longest = members.iter().map(|(json, field, _)| string(json).len() + field.len()).max().unwrap_or(0);
             if type_name.len() <= 40 && longest <= 50 {
                 let text = text_of(&shape);
                 assert!(!text.written().1, "{shape:?}\n{}", text.written().0);
